@@ -1,0 +1,123 @@
+"""Every listed model builds, predicts, trains a step and saves on the current backend."""
+
+import keras
+import numpy as np
+import pytest
+
+import zoo
+
+# Trainable parameter counts from the seeds' tables and Keras's own examples.
+SEED_PARAMETERS = [
+    ("cosc420_cnn", {}, 760_074),  # seed 000, Table 2, 10 classes
+    ("cosc420_cnn", {"num_classes": 102}, 807_270),  # seed 000, Table 2, 102 classes
+    ("kth_cnn", {}, 256_058),  # seed 004, Figure 1
+    ("keras_mnist_mlp", {}, 669_706),  # Keras mnist_mlp.py
+    ("keras_mnist_cnn", {}, 1_199_882),  # Keras mnist_cnn.py
+    ("lenet5", {}, 69_656),  # seed 001: LeNet-5 on 32x32x3, F6 = 10,164
+]
+REQUIRED = [
+    "mlp", "cnn", "resnet", "keras_mnist_mlp", "keras_mnist_cnn", "lenet5",
+    "cosc420_cnn", "kth_cnn", "idl_fmnist_mlp", "idl_fmnist_cnn", "resnet20",
+]  # fmt: skip
+
+
+def trainable_parameters(model):
+    return sum(int(np.prod(w.shape)) for w in model.trainable_weights)
+
+
+def test_required_presets_are_listed():
+    assert set(REQUIRED) <= set(zoo.list_models())
+    assert zoo.list_models("kth_*") == ["kth_cnn", "kth_cnn_best"]
+
+
+@pytest.mark.parametrize("name, options, expected", SEED_PARAMETERS)
+def test_parameter_counts_match_the_seeds(name, options, expected):
+    assert trainable_parameters(zoo.build(name, **options)) == expected
+
+
+def test_lenet5_f6_layer_has_the_seeds_10164_parameters():
+    assert zoo.build("lenet5").get_layer("dense1").count_params() == 10_164
+
+
+@pytest.mark.parametrize("name", zoo.list_models())
+def test_every_model_builds_predicts_trains_and_reloads(name, tmp_path):
+    model = zoo.build(name)
+    num_classes = describe_num_classes(name)
+    x = np.random.default_rng(0).uniform(size=(4, *model.input_shape[1:])).astype("float32")
+    y = np.arange(4) % num_classes
+
+    probabilities = model.predict(x, verbose=0)
+    assert probabilities.shape == (4, num_classes)
+    assert np.all(np.isfinite(probabilities))
+    np.testing.assert_allclose(probabilities.sum(axis=1), 1.0, rtol=1e-5)
+    assert all(layer.name for layer in model.layers)
+
+    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
+    loss = model.train_on_batch(x, y)
+    assert np.isfinite(loss)
+
+    rebuilt = keras.Model.from_config(model.get_config())
+    assert rebuilt.count_params() == model.count_params()
+    path = tmp_path / f"{name}.keras"
+    model.save(path)
+    reloaded = keras.models.load_model(path)
+    np.testing.assert_allclose(
+        reloaded.predict(x, verbose=0), model.predict(x, verbose=0), atol=1e-6
+    )
+
+
+def describe_num_classes(name):
+    return zoo.describe(name)["num_classes"]
+
+
+def test_options_override_the_preset():
+    model = zoo.build("kth_cnn", activation="leaky_relu", dense_units=(512, 128), num_classes=5)
+    assert model.output_shape == (None, 5)
+    assert model.get_layer("dense2").units == 128
+    assert isinstance(model.get_layer("conv1_act"), keras.layers.LeakyReLU)
+
+
+def test_describe_shows_defaults_and_preset_options():
+    options = zoo.describe("cosc420_cnn")
+    assert options["filters"] == (16, 32, 64, 128, 256)
+    assert options["input_shape"] == (96, 96, 3)
+    assert options["activation"] == "relu"  # builder default
+    assert zoo.get_preset("idl_fmnist_cnn").fit["optimizer"] == "rmsprop"
+
+
+def test_unknown_model_suggests_the_closest_name():
+    with pytest.raises(ValueError, match="Did you mean 'lenet5'"):
+        zoo.build("lenet")
+
+
+def test_unknown_option_is_rejected_with_a_suggestion():
+    with pytest.raises(TypeError, match="Did you mean 'dropout'"):
+        zoo.build("mlp", dropuot=0.5)
+
+
+def test_duplicate_registration_raises():
+    with pytest.raises(ValueError, match="already registered"):
+        zoo.register_preset("mlp", zoo.models.build_mlp, description="again")
+
+
+@pytest.mark.parametrize(
+    "name, options, message",
+    [
+        ("mlp", {"dropout": 1.0}, "dropout"),
+        ("mlp", {"dropout": -0.1}, "dropout"),
+        ("cnn", {"dense_dropout": 1.5}, "dense_dropout"),
+        ("mlp", {"hidden_units": (128, 0)}, "hidden_units"),
+        ("cnn", {"filters": (32, -4)}, "filters"),
+        ("cnn", {"filters": ()}, "filters"),
+        ("mlp", {"num_classes": 1}, "num_classes"),
+        ("resnet", {"num_classes": 1}, "num_classes"),
+        ("cnn", {"activation": "relu6x"}, "activation"),
+        ("cnn", {"kernel_size": (3, 3, 3)}, "kernel_size"),
+        ("resnet", {"depth": 21}, "depth"),
+        ("lenet5", {"input_shape": (8, 8, 1)}, "too small"),
+        ("cosc420_cnn", {"input_shape": (16, 16, 3)}, "too small"),
+    ],
+)
+def test_bad_options_fail_before_building(name, options, message):
+    with pytest.raises(ValueError, match=message):
+        zoo.build(name, **options)

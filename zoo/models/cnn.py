@@ -1,0 +1,222 @@
+"""Plain convolutional stacks described by per-layer lists (seeds 000-004).
+
+One conv layer per entry of ``filters``; each option is one value for every
+layer or a list with one value per layer, so LeNet-5, Keras's mnist_cnn and the
+seeds' CNNs are all presets of one builder.
+"""
+
+from __future__ import annotations
+
+import keras
+from keras import layers
+
+from zoo.models import common
+from zoo.registry import register_preset
+
+
+def build_cnn(
+    input_shape=(28, 28, 1),
+    num_classes: int = 10,
+    *,
+    filters=(32, 64),
+    kernel_size=3,
+    strides=1,
+    padding="same",
+    pooling: str | None = "max",
+    pool_after=True,
+    pool_size: int = 2,
+    activation: str = "relu",
+    batch_norm: bool = False,
+    conv_dropout=0.0,
+    global_pool: str = "flatten",
+    dense_units=(128,),
+    dense_batch_norm=False,
+    dense_dropout=0.0,
+    kernel_initializer: str = "glorot_uniform",
+    l1: float = 0.0,
+    l2: float = 0.0,
+    output_activation: str | None = "softmax",
+    name: str = "cnn",
+) -> keras.Model:
+    """conv -> (BN) -> act -> (pool) -> (dropout) per layer, then flatten or pool -> dense head.
+
+    ``batch_norm`` follows each conv; ``dense_batch_norm`` each hidden dense layer
+    (seed 000 puts it after the first dense layer only: ``(True, False)``).
+    ``conv_dropout`` comes after a layer's pooling, ``dense_dropout`` after each
+    hidden dense layer. ``l1``/``l2`` regularise every kernel.
+    """
+    input_shape = common.check_shape(input_shape, 3)
+    common.check_num_classes(num_classes)
+    filters = common.check_positive_ints("filters", filters)
+    n = len(filters)
+    kernels = common.check_positive_ints(
+        "kernel_size", common.per_layer("kernel_size", kernel_size, n)
+    )
+    strides = common.check_positive_ints("strides", common.per_layer("strides", strides, n))
+    paddings = common.per_layer("padding", padding, n)
+    for p in paddings:
+        common.check_choice("padding", p, ("same", "valid"))
+    pools = common.per_layer("pool_after", pool_after, n) if pooling else (False,) * n
+    if pooling:
+        common.check_choice("pooling", pooling, ("max", "avg"))
+        common.check_positive_ints("pool_size", pool_size)
+    conv_rates = [
+        common.check_rate("conv_dropout", r)
+        for r in common.per_layer("conv_dropout", conv_dropout, n)
+    ]
+    dense_units = common.check_positive_ints("dense_units", dense_units) if dense_units else ()
+    m = len(dense_units)
+    dense_bns = common.per_layer("dense_batch_norm", dense_batch_norm, m)
+    dense_rates = [
+        common.check_rate("dense_dropout", r)
+        for r in common.per_layer("dense_dropout", dense_dropout, m)
+    ]
+    common.check_choice("activation", activation, common.ACTIVATIONS)
+    common.check_choice("global_pool", global_pool, ("flatten", "avg", "max"))
+    common.check_choice("kernel_initializer", kernel_initializer, common.INITIALIZERS)
+    _check_spatial(input_shape, kernels, strides, paddings, pools, pool_size, name)
+    weights = dict(
+        kernel_initializer=kernel_initializer, kernel_regularizer=common.regularizer(l1, l2)
+    )
+
+    inputs = keras.Input(input_shape, name="images")
+    x = inputs
+    for i, (f, k, s, p, pool, rate) in enumerate(
+        zip(filters, kernels, strides, paddings, pools, conv_rates), start=1
+    ):
+        x = layers.Conv2D(f, k, strides=s, padding=p, name=f"conv{i}", **weights)(x)
+        if batch_norm:
+            x = layers.BatchNormalization(name=f"conv{i}_bn")(x)
+        x = common.activation(activation, name=f"conv{i}_act")(x)
+        if pool:
+            pool_layer = layers.MaxPooling2D if pooling == "max" else layers.AveragePooling2D
+            x = pool_layer(pool_size, name=f"pool{i}")(x)
+        if rate:
+            x = layers.Dropout(rate, name=f"conv{i}_dropout")(x)
+    if global_pool == "flatten":
+        x = layers.Flatten(name="flatten")(x)
+    elif global_pool == "avg":
+        x = layers.GlobalAveragePooling2D(name="global_pool")(x)
+    else:
+        x = layers.GlobalMaxPooling2D(name="global_pool")(x)
+    for i, (units, bn, rate) in enumerate(zip(dense_units, dense_bns, dense_rates), start=1):
+        x = layers.Dense(units, name=f"dense{i}", **weights)(x)
+        if bn:
+            x = layers.BatchNormalization(name=f"dense{i}_bn")(x)
+        x = common.activation(activation, name=f"dense{i}_act")(x)
+        if rate:
+            x = layers.Dropout(rate, name=f"dense{i}_dropout")(x)
+    outputs = common.classifier_head(x, num_classes, output_activation, **weights)
+    return keras.Model(inputs, outputs, name=name)
+
+
+def _check_spatial(input_shape, kernels, strides, paddings, pools, pool_size, name):
+    """Fail before building when the feature map shrinks to nothing."""
+    h, w = input_shape[:2]
+    for i, (k, s, p, pool) in enumerate(zip(kernels, strides, paddings, pools), start=1):
+        if p == "valid" and min(h, w) < k:
+            raise ValueError(
+                f"The input is too small for '{name}': conv{i} ({k}x{k}, valid padding) would get "
+                f"a {h}x{w} feature map. Use larger images (zoo.data.load(..., image_size=...)) "
+                f"or padding='same'. Received: input_shape={tuple(input_shape)}"
+            )
+        h, w = ((h - k) // s + 1, (w - k) // s + 1) if p == "valid" else (-(-h // s), -(-w // s))
+        if pool:
+            if min(h, w) < pool_size:
+                raise ValueError(
+                    f"The input is too small for '{name}': pool{i} ({pool_size}x{pool_size}) would "
+                    f"get a {h}x{w} feature map. Use larger images or fewer pooling layers. "
+                    f"Received: input_shape={tuple(input_shape)}"
+                )
+            h, w = h // pool_size, w // pool_size
+
+
+register_preset("cnn", build_cnn, description="CNN family: a conv stack from per-layer lists.")
+register_preset(
+    "keras_mnist_cnn",
+    build_cnn,
+    description="Keras's classic mnist_cnn example: two 3x3 convs, max-pool, dense 128.",
+    source="seed 002, Table 1",
+    fit={"optimizer": "adadelta", "learning_rate": 1.0, "epochs": 12},
+    batch_size=128,
+    filters=(32, 64),
+    padding="valid",
+    pool_after=(False, True),
+    conv_dropout=(0.0, 0.25),
+    dense_units=(128,),
+    dense_dropout=0.5,
+)
+register_preset(
+    "idl_fmnist_cnn",
+    build_cnn,
+    description="Seed 002's best Fashion-MNIST CNN: 5 convs (32, 64, 64, 128, 128), dropout 0.1.",
+    source="seed 002, Tables 5-7",
+    fit={"optimizer": "rmsprop", "learning_rate": 1e-3, "epochs": 50, "early_stopping": 5},
+    filters=(32, 64, 64, 128, 128),
+    kernel_size=(7, 3, 3, 3, 3),
+    pool_after=(True, False, True, False, True),
+    dense_units=(128, 64),
+    dense_dropout=0.1,
+)
+register_preset(
+    "lenet5",
+    build_cnn,
+    description="LeNet-5 for 32x32x3 inputs: 5x5 tanh convs (6, 16, 120), avg-pool, dense 84.",
+    source="seed 001, Section 1.2",
+    fit={"optimizer": "adamw", "learning_rate": 1e-3},
+    batch_size=512,
+    input_shape=(32, 32, 3),
+    num_classes=100,
+    filters=(6, 16, 120),
+    kernel_size=5,
+    padding="valid",
+    pooling="avg",
+    pool_after=(True, True, False),
+    activation="tanh",
+    dense_units=(84,),
+)
+register_preset(
+    "cosc420_cnn",
+    build_cnn,
+    description="Seed 000's flowers CNN at 96x96: 5 convs with BN, dense 128 (BN) and 512.",
+    source="seed 000, Table 2",
+    fit={"optimizer": "adamw", "learning_rate": 1e-3, "weight_decay": 1e-3},
+    batch_size=128,
+    input_shape=(96, 96, 3),
+    num_classes=10,
+    filters=(16, 32, 64, 128, 256),
+    batch_norm=True,
+    dense_units=(128, 512),
+    dense_batch_norm=(True, False),
+)
+register_preset(
+    "kth_cnn",
+    build_cnn,
+    description="Seed 004's default CIFAR-10 CNN: valid convs 24/48/96 (5, 3, 3), dense 512.",
+    source="seed 004, Figure 1",
+    fit={"optimizer": "sgd", "learning_rate": 1e-3},
+    batch_size=64,
+    input_shape=(32, 32, 3),
+    num_classes=10,
+    filters=(24, 48, 96),
+    kernel_size=(5, 3, 3),
+    padding="valid",
+    dense_units=(512,),
+)
+register_preset(
+    "kth_cnn_best",
+    build_cnn,
+    description="Seed 004's best variant: 64/128/256 filters, leaky ReLU, BN, dropout 0.3.",
+    source="seed 004, Section 4 (0.7487 average top-1 recall)",
+    fit={"optimizer": "sgd", "learning_rate": 1e-3},
+    batch_size=64,
+    input_shape=(32, 32, 3),
+    num_classes=10,
+    filters=(64, 128, 256),
+    kernel_size=(5, 3, 3),
+    padding="valid",
+    activation="leaky_relu",
+    batch_norm=True,
+    dense_units=(512,),
+    dense_dropout=0.3,
+)

@@ -1,0 +1,106 @@
+"""Argument checks and small layer helpers shared by the model builders."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import keras
+from keras import layers
+
+ACTIVATIONS = ("relu", "leaky_relu", "elu", "gelu", "selu", "sigmoid", "tanh", "swish", "linear")
+INITIALIZERS = (
+    "glorot_uniform",
+    "glorot_normal",
+    "he_uniform",
+    "he_normal",
+    "lecun_normal",
+    "random_normal",
+    "random_uniform",
+)
+# PyTorch's default slope, which the seed reports trained with.
+LEAKY_RELU_SLOPE = 0.01
+
+
+def check_shape(input_shape, ndim: int) -> tuple[int, ...]:
+    shape = tuple(input_shape)
+    if len(shape) != ndim or not all(isinstance(d, int) and d > 0 for d in shape):
+        raise ValueError(
+            f"`input_shape` must be {ndim} positive integers"
+            f"{' (height, width, channels)' if ndim == 3 else ''}. Received: input_shape={shape}"
+        )
+    return shape
+
+
+def check_num_classes(num_classes) -> int:
+    if not isinstance(num_classes, int) or num_classes < 2:
+        raise ValueError(
+            "`num_classes` must be an integer >= 2 (a classifier needs two classes at least). "
+            f"Received: num_classes={num_classes!r}"
+        )
+    return num_classes
+
+
+def check_rate(name: str, value: float) -> float:
+    if not 0.0 <= value < 1.0:
+        raise ValueError(f"`{name}` must be in [0, 1). Received: {name}={value!r}")
+    return value
+
+
+def check_non_negative(name: str, value: float) -> float:
+    if value < 0:
+        raise ValueError(f"`{name}` must be >= 0. Received: {name}={value!r}")
+    return value
+
+
+def check_positive_ints(name: str, values) -> tuple[int, ...]:
+    values = tuple(values) if isinstance(values, Sequence) else (values,)
+    if not values or not all(isinstance(v, int) and v > 0 for v in values):
+        raise ValueError(f"`{name}` must be positive integers. Received: {name}={values!r}")
+    return values
+
+
+def check_choice(name: str, value, choices) -> str:
+    if value not in choices:
+        raise ValueError(
+            f"`{name}` must be one of {', '.join(map(str, choices))}. Received: {name}={value!r}"
+        )
+    return value
+
+
+def per_layer(name: str, value, count: int) -> tuple:
+    """Broadcast a scalar option to ``count`` layers, or check a per-layer list's length."""
+    if isinstance(value, (list, tuple)):
+        if len(value) != count:
+            raise ValueError(
+                f"`{name}` has {len(value)} entries but the model has {count} such layers. "
+                f"Received: {name}={value!r}"
+            )
+        return tuple(value)
+    return (value,) * count
+
+
+def activation(kind: str, name: str) -> layers.Layer:
+    check_choice("activation", kind, ACTIVATIONS)
+    if kind == "leaky_relu":
+        return layers.LeakyReLU(negative_slope=LEAKY_RELU_SLOPE, name=name)
+    return layers.Activation(kind, name=name)
+
+
+def regularizer(l1: float = 0.0, l2: float = 0.0):
+    check_non_negative("l1", l1)
+    check_non_negative("l2", l2)
+    if l1 or l2:
+        return keras.regularizers.L1L2(l1=l1, l2=l2)
+    return None
+
+
+def classifier_head(x, num_classes: int, output_activation: str | None, **dense_options):
+    """The output layer every classifier shares: Dense ``head`` (+ float32 softmax).
+
+    The softmax is its own float32 layer so mixed-precision models still return
+    float32 probabilities; ``output_activation=None`` returns logits.
+    """
+    x = layers.Dense(num_classes, name="head", **dense_options)(x)
+    if output_activation:
+        x = layers.Activation(output_activation, dtype="float32", name="predictions")(x)
+    return x

@@ -1,0 +1,88 @@
+"""Multi-layer perceptrons over flattened images (seeds 001, 002, 003)."""
+
+from __future__ import annotations
+
+import keras
+from keras import layers
+
+from zoo.models import common
+from zoo.registry import register_preset
+
+
+def build_mlp(
+    input_shape=(28, 28, 1),
+    num_classes: int = 10,
+    *,
+    hidden_units=(512,),
+    activation: str = "relu",
+    kernel_initializer: str = "glorot_uniform",
+    l1: float = 0.0,
+    l2: float = 0.0,
+    dropout=0.0,
+    batch_norm: bool = False,
+    output_activation: str | None = "softmax",
+    name: str = "mlp",
+) -> keras.Model:
+    """Flatten -> [Dense -> (BatchNorm) -> activation -> (Dropout)] * len(hidden_units) -> head.
+
+    ``dropout`` is one rate for every hidden layer or one rate per layer; ``l1``
+    and ``l2`` regularise every kernel, the head's included (seed 002's grid).
+    """
+    input_shape = tuple(input_shape)
+    if not input_shape or not all(isinstance(d, int) and d > 0 for d in input_shape):
+        raise ValueError(f"`input_shape` must be positive integers. Received: {input_shape!r}")
+    common.check_num_classes(num_classes)
+    units = common.check_positive_ints("hidden_units", hidden_units)
+    rates = common.per_layer("dropout", dropout, len(units))
+    for rate in rates:
+        common.check_rate("dropout", rate)
+    common.check_choice("activation", activation, common.ACTIVATIONS)
+    common.check_choice("kernel_initializer", kernel_initializer, common.INITIALIZERS)
+    dense_options = dict(
+        kernel_initializer=kernel_initializer, kernel_regularizer=common.regularizer(l1, l2)
+    )
+
+    inputs = keras.Input(input_shape, name="images")
+    x = layers.Flatten(name="flatten")(inputs)
+    for i, (width, rate) in enumerate(zip(units, rates), start=1):
+        x = layers.Dense(width, use_bias=not batch_norm, name=f"dense{i}", **dense_options)(x)
+        if batch_norm:
+            x = layers.BatchNormalization(name=f"dense{i}_bn")(x)
+        x = common.activation(activation, name=f"dense{i}_act")(x)
+        if rate:
+            x = layers.Dropout(rate, name=f"dense{i}_dropout")(x)
+    outputs = common.classifier_head(x, num_classes, output_activation, **dense_options)
+    return keras.Model(inputs, outputs, name=name)
+
+
+register_preset("mlp", build_mlp, description="MLP family: any depth and widths.")
+register_preset(
+    "keras_mnist_mlp",
+    build_mlp,
+    description="Keras's classic mnist_mlp example: 512-512 ReLU with dropout 0.2.",
+    source="seed 002, Table 1",
+    fit={"optimizer": "rmsprop", "learning_rate": 1e-3, "epochs": 20},
+    batch_size=128,
+    hidden_units=(512, 512),
+    dropout=0.2,
+)
+register_preset(
+    "idl_fmnist_mlp",
+    build_mlp,
+    description="Seed 002's best Fashion-MNIST MLP: one 512 ReLU layer, dropout 0.3 (0.8919).",
+    source="seed 002, Tables 3-4",
+    fit={"optimizer": "rmsprop", "learning_rate": 1e-3, "epochs": 50, "early_stopping": 5},
+    hidden_units=(512,),
+    dropout=0.3,
+)
+register_preset(
+    "cv1_mlp",
+    build_mlp,
+    description="Seed 001's CIFAR-100 baseline MLP: one hidden layer of 1024 ReLU units.",
+    source="seed 001, Section 1.1",
+    fit={"optimizer": "adamw", "learning_rate": 1e-3},
+    batch_size=512,
+    input_shape=(32, 32, 3),
+    num_classes=100,
+    hidden_units=(1024,),
+)
