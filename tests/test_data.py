@@ -1,0 +1,291 @@
+"""zoo.data: datasets, offline sources and tf.data pipelines, on the current backend.
+
+Nothing here downloads: the stock tfds sets run under ``tfds.testing.mock_data``,
+``digits`` is real (from scikit-learn), and Fashion-MNIST is prepared from the local
+raw files when they are there. All tfds data dirs live in pytest's tmp paths.
+"""
+
+import os
+import shutil
+
+import keras
+import numpy as np
+import pytest
+import tensorflow_datasets as tfds
+
+import zoo.data
+from zoo.data import DatasetNotAvailableError, fashion_mnist, sources
+from zoo.data.__main__ import main as zoo_data_main
+
+STOCK = ("mnist", "fashion_mnist", "cifar10", "cifar100", "stl10", "oxford_flowers102")
+SHAPES = {
+    "mnist": (28, 28, 1),
+    "fashion_mnist": (28, 28, 1),
+    "cifar10": (32, 32, 3),
+    "cifar100": (32, 32, 3),
+    "stl10": (96, 96, 3),
+    "oxford_flowers102": (None, None, 3),
+}
+CLASSES = {"cifar100": 100, "oxford_flowers102": 102}
+
+
+def _arrays(ds):
+    """All (images, labels) of a batched dataset as two numpy arrays."""
+    xs, ys = zip(*((x.numpy(), y.numpy()) for x, y in ds))
+    return np.concatenate(xs), np.concatenate(ys)
+
+
+@pytest.fixture(scope="session")
+def data_dir(tmp_path_factory):
+    """A tfds data dir with ``digits`` prepared (well under a second)."""
+    path = tmp_path_factory.mktemp("tfds")
+    zoo.data.load("digits", data_dir=path)
+    return path
+
+
+@pytest.fixture
+def mock():
+    with tfds.testing.mock_data(num_examples=24):
+        yield
+
+
+def test_datasets_and_info():
+    assert set(zoo.data.DATASETS) == {*STOCK, "digits"}
+    spec = zoo.data.info("stl10")
+    assert (spec.num_classes, spec.image_shape, spec.splits["train"]) == (10, (96, 96, 3), 5000)
+    assert zoo.data.class_names("cifar10")[:2] == ["airplane", "automobile"]
+    assert len(zoo.data.class_names("cifar100")) == 100
+
+
+@pytest.mark.parametrize("name", STOCK)
+def test_mock_load_each_dataset(mock, name):
+    spec = zoo.data.info(name)
+    assert spec.num_classes == CLASSES.get(name, 10) == len(spec.class_names)
+    assert spec.image_shape == SHAPES[name]
+    image_size = 40 if name == "oxford_flowers102" else None
+    x, y = _arrays(zoo.data.load(name, "train[:50%]", batch_size=8, image_size=image_size))
+    h, w, c = SHAPES[name] if image_size is None else (40, 40, 3)
+    assert x.shape == (24, h, w, c) and x.dtype == np.float32
+    assert y.dtype == np.int32 and 0 <= y.min() and y.max() < spec.num_classes
+    assert 0.0 <= x.min() and x.max() <= 1.0
+
+
+def test_varying_image_sizes_need_image_size(mock):
+    with pytest.raises(ValueError, match="image_size"):
+        zoo.data.load("oxford_flowers102")
+
+
+def test_digits_is_real_data(data_dir):
+    spec = zoo.data.info("digits", data_dir=data_dir)
+    assert spec.num_classes == 10 and spec.image_shape == (8, 8, 1)
+    assert spec.splits == {"train": 1437, "test": 360}
+    x_train, y_train = _arrays(zoo.data.load("digits", data_dir=data_dir, normalize=None))
+    x_test, y_test = _arrays(zoo.data.load("digits", "test", data_dir=data_dir, normalize=None))
+    assert len(x_train) + len(x_test) == 1797 and x_train.shape[1:] == (8, 8, 1)
+    assert set(np.unique(y_train)) == set(np.unique(y_test)) == set(range(10))
+    assert x_train.max() == 255.0 and x_train.min() == 0.0
+
+
+@pytest.mark.parametrize(
+    "normalize, low, high", [("unit", 0.0, 1.0), ("centered", -0.5, 0.5), (None, 0.0, 255.0)]
+)
+def test_normalize_ranges(data_dir, normalize, low, high):
+    x, _ = _arrays(zoo.data.load("digits", data_dir=data_dir, normalize=normalize))
+    assert x.min() == pytest.approx(low) and x.max() == pytest.approx(high)
+
+
+def test_standardize_from_train_split(mock):
+    x, _ = _arrays(zoo.data.load("cifar10", normalize="standardize"))
+    np.testing.assert_allclose(x.mean(axis=(0, 1, 2)), 0.0, atol=1e-4)
+    np.testing.assert_allclose(x.std(axis=(0, 1, 2)), 1.0, atol=1e-3)
+    x, _ = _arrays(zoo.data.load("cifar10", normalize="standardize", mean=0.5, std=0.25))
+    assert x.min() >= -2.0 and x.max() <= 2.0
+
+
+def test_standardize_real_train_split(data_dir):
+    x, _ = _arrays(zoo.data.load("digits", data_dir=data_dir, normalize="standardize"))
+    assert abs(x.mean()) < 1e-4 and x.std() == pytest.approx(1.0, abs=1e-3)
+    with pytest.raises(ValueError, match="Received"):
+        zoo.data.load("digits", data_dir=data_dir, normalize="zscore")
+
+
+def test_image_size_resizes(data_dir):
+    x, _ = next(iter(zoo.data.load("digits", data_dir=data_dir, image_size=16, batch_size=4)))
+    assert tuple(x.shape) == (4, 16, 16, 1)
+    x, _ = next(iter(zoo.data.load("digits", data_dir=data_dir, image_size=(12, 6))))
+    assert tuple(x.shape)[1:] == (12, 6, 1)
+
+
+def test_classes_subset_is_remapped_in_order(data_dir):
+    _, y_all = _arrays(zoo.data.load("digits", "test", data_dir=data_dir))
+    _, y = _arrays(zoo.data.load("digits", "test", data_dir=data_dir, classes=[7, "3"]))
+    assert np.bincount(y).tolist() == [np.sum(y_all == 7), np.sum(y_all == 3)]
+    with pytest.raises(ValueError, match=r"Valid: 0\.\.9"):
+        zoo.data.load("digits", data_dir=data_dir, classes=[3, 12])
+
+
+def test_classes_by_name(mock):
+    _, y = _arrays(zoo.data.load("stl10", classes=["airplane", "bird", "cat", "deer", "ship"]))
+    assert set(np.unique(y)) <= set(range(5))
+    with pytest.raises(ValueError, match="airplane"):
+        zoo.data.load("stl10", classes=["plane"])
+
+
+def test_augment_keeps_shapes_and_changes_images(data_dir):
+    options = dict(data_dir=data_dir, shuffle=False, batch_size=32)
+    plain, _ = next(iter(zoo.data.load("digits", **options)))
+    ds = zoo.data.load("digits", augment=["flip", "rotation", "affine", "color_jitter"], **options)
+    first, _ = next(iter(ds))
+    again, _ = next(iter(ds))
+    assert first.shape == plain.shape
+    assert np.abs(first - plain).mean() > 0.01  # Augmented ...
+    assert np.abs(first - again).mean() > 0.01  # ... afresh each epoch.
+    crop, _ = next(iter(zoo.data.load("digits", augment={"random_resized_crop": 0.4}, **options)))
+    assert crop.shape == plain.shape and np.abs(crop - plain).mean() > 0.01
+
+
+def test_augment_colour_images(mock):
+    x, _ = next(iter(zoo.data.load("cifar10", augment={"color_jitter": 0.3, "flip": None})))
+    assert x.shape[1:] == (32, 32, 3) and 0.0 <= np.min(x) and np.max(x) <= 1.0
+
+
+def test_unknown_augmentation_suggests_closest(data_dir):
+    with pytest.raises(ValueError, match="Did you mean 'rotation'"):
+        zoo.data.load("digits", data_dir=data_dir, augment=["rotaton"])
+
+
+def test_balance_tops_up_every_class_to_the_largest(data_dir):
+    split = "train[:40%]"
+    _, y0 = _arrays(zoo.data.load("digits", split, data_dir=data_dir, classes=[1, 5, 8]))
+    counts = np.bincount(y0)
+    assert counts.min() < counts.max()
+    options = dict(data_dir=data_dir, classes=[1, 5, 8], normalize=None, seed=0)
+    originals, _ = _arrays(zoo.data.load("digits", split, **options))
+    x, y = _arrays(zoo.data.load("digits", split, balance=True, **options))
+    assert np.bincount(y).tolist() == [counts.max()] * 3
+    # Every original once, unchanged; the copies are augmented, not duplicates.
+    found = {a.tobytes() for a in x}
+    assert all(a.tobytes() in found for a in originals)
+    assert len(found) > len({a.tobytes() for a in originals})
+
+
+def test_unknown_dataset_suggests_closest():
+    with pytest.raises(ValueError, match="Did you mean 'mnist'.*cifar10"):
+        zoo.data.load("mnsit")
+
+
+def test_missing_dataset_without_download_raises(tmp_path):
+    with pytest.raises(DatasetNotAvailableError, match="cifar10.*data dir") as err:
+        zoo.data.load("cifar10", data_dir=tmp_path / "tfds", download=False)
+    assert "data_dir=" in str(err.value)
+    assert not (tmp_path / "tfds" / "cifar10").exists()
+
+
+def test_failed_download_leaves_nothing_behind(tmp_path, monkeypatch):
+    def fail_halfway(builder, **kwargs):
+        partial = tmp_path / "tfds" / "mnist" / "incomplete.x_3.0.1"
+        partial.mkdir(parents=True)
+        (partial / "mnist-train.tfrecord").write_bytes(b"half")
+        raise ConnectionError("no network")
+
+    monkeypatch.setattr(sources, "_check_reachable", lambda *args: None)
+    monkeypatch.setattr(tfds.image_classification.MNIST, "download_and_prepare", fail_halfway)
+    with pytest.raises(DatasetNotAvailableError, match="ConnectionError: no network"):
+        zoo.data.load("mnist", data_dir=tmp_path / "tfds")
+    assert not (tmp_path / "tfds").exists()
+
+
+def test_command_line_lists_datasets(data_dir, capsys):
+    assert zoo_data_main(["list", "--data-dir", str(data_dir)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == len(zoo.data.DATASETS)
+    assert "digits" in lines[-1] and "not" not in lines[-1] and "not prepared" in lines[0]
+
+
+def test_fashion_mnist_without_raw_files_says_how_to_get_them(tmp_path):
+    with pytest.raises(DatasetNotAvailableError, match="dataset-fashion-mnist.*raw_dir="):
+        zoo.data.load("fashion_mnist", data_dir=tmp_path, raw_dir=tmp_path / "none")
+
+
+def test_load_splits(data_dir):
+    train, val, test = zoo.data.load_splits("digits", data_dir=data_dir, augment=["flip"])
+    assert [len(_arrays(ds)[1]) for ds in (train, val, test)] == [1293, 144, 360]
+    train, val, test = zoo.data.load_splits("digits", data_dir=data_dir, validation=0)
+    assert val is None and len(_arrays(train)[1]) == 1437
+
+
+def test_load_splits_uses_the_own_validation_split(mock):
+    train, val, test = zoo.data.load_splits("oxford_flowers102", image_size=24, batch_size=4)
+    assert all(next(iter(ds))[0].shape[1:] == (24, 24, 3) for ds in (train, val, test))
+
+
+def test_feeds_keras_fit(data_dir):
+    ds = zoo.data.load("digits", data_dir=data_dir, batch_size=32, augment=["rotation"], seed=1)
+    model = keras.Sequential(
+        [keras.Input((8, 8, 1)), keras.layers.Flatten(), keras.layers.Dense(10)]
+    )
+    model.compile("adam", keras.losses.SparseCategoricalCrossentropy(from_logits=True))
+    history = model.fit(ds, epochs=1, steps_per_epoch=2, verbose=0)
+    assert np.isfinite(history.history["loss"][0])
+
+
+# Fashion-MNIST from the local raw files (Debian's dataset-fashion-mnist).
+
+
+@pytest.fixture(scope="session")
+def fashion_raw_dir():
+    raw = fashion_mnist.find_raw_dir()
+    if raw is None or not all((raw / f).is_file() for f in fashion_mnist.FILENAMES):
+        reason = (
+            "Fashion-MNIST raw files not found (install Debian's dataset-fashion-mnist or set "
+            f"{fashion_mnist.ENV_VAR})"
+        )
+        if os.environ.get("ZOO_REQUIRE_FASHION_MNIST"):
+            pytest.fail(reason + " but ZOO_REQUIRE_FASHION_MNIST is set.")
+        pytest.skip(reason)
+    return raw
+
+
+@pytest.fixture(scope="session")
+def fashion_data_dir(fashion_raw_dir, tmp_path_factory):
+    """Prepared once per session from the raw files (about 20 s)."""
+    path = tmp_path_factory.mktemp("tfds_fashion")
+    zoo.data.load("fashion_mnist", data_dir=path, raw_dir=fashion_raw_dir, download=False)
+    return path
+
+
+def test_fashion_mnist_prepared_from_raw_files(fashion_data_dir):
+    spec = zoo.data.info("fashion_mnist", data_dir=fashion_data_dir)
+    assert spec.splits == {"train": 60000, "test": 10000}
+    assert spec.image_shape == (28, 28, 1) and spec.class_names[0] == "T-shirt/top"
+    # The stock dataset: tfds reads it as its own.
+    train = tfds.load("fashion_mnist", split="train", data_dir=fashion_data_dir)
+    assert int(train.cardinality()) == 60000
+    x, y = _arrays(zoo.data.load("fashion_mnist", "test", data_dir=fashion_data_dir))
+    assert x.shape == (10000, 28, 28, 1) and np.bincount(y).tolist() == [1000] * 10
+
+
+@pytest.mark.parametrize("damage", ["truncated", "corrupt"])
+def test_fashion_mnist_bad_raw_file_writes_nothing(fashion_raw_dir, tmp_path, damage):
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    for fname in fashion_mnist.FILENAMES:
+        (raw / fname).symlink_to(fashion_raw_dir / fname)
+    bad = raw / "train-labels-idx1-ubyte.gz"
+    data = bytearray((fashion_raw_dir / bad.name).read_bytes())
+    bad.unlink()
+    if damage == "truncated":
+        data = data[: len(data) // 2]
+    else:
+        data[-100] ^= 0xFF
+    bad.write_bytes(bytes(data))
+    with pytest.raises(DatasetNotAvailableError, match=f"{bad.name}.*{damage}"):
+        zoo.data.load("fashion_mnist", data_dir=tmp_path / "tfds", raw_dir=raw)
+    assert not (tmp_path / "tfds").exists()
+    shutil.rmtree(raw)
+
+
+def test_is_available_says_what_load_can_read_offline(tmp_path):
+    assert zoo.data.is_available("digits", data_dir=tmp_path)
+    assert not zoo.data.is_available("cifar10", data_dir=tmp_path)
+    assert not zoo.data.is_available("fashion_mnist", data_dir=tmp_path, raw_dir=tmp_path)

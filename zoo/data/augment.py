@@ -1,0 +1,122 @@
+"""Named image augmentations built from Keras 3 preprocessing layers.
+
+The layers run inside tf.data on any backend, on batches of float images in
+0..255 (before normalization), so ``value_range`` is always (0, 255).
+Keras 3.15 has no RandomResizedCrop: ``random_resized_crop`` zooms in by a random
+amount, independently in height and width (so the aspect ratio varies too).
+"""
+
+import difflib
+
+import keras
+
+# name -> default options. A number given for a name sets its STRENGTH options.
+DEFAULTS = {
+    "flip": {"mode": "horizontal"},
+    "rotation": {"factor": 0.05},  # Fraction of a full turn: +-18 degrees.
+    "affine": {"translate": 0.1, "zoom": 0.1, "shear": 0.1},
+    "color_jitter": {"brightness": 0.2, "contrast": 0.2, "saturation": 0.2, "hue": 0.05},
+    "random_resized_crop": {"zoom": 0.3},
+}
+STRENGTH = {
+    "rotation": ("factor",),
+    "affine": ("translate", "zoom", "shear"),
+    "color_jitter": ("brightness", "contrast", "saturation"),
+    "random_resized_crop": ("zoom",),
+}
+NAMES = tuple(DEFAULTS)
+BALANCE_DEFAULT = ("flip", "rotation", "affine", "color_jitter")
+_RANGE = (0, 255)
+
+
+def _check_name(name) -> str:
+    if name in DEFAULTS:
+        return name
+    close = difflib.get_close_matches(str(name), NAMES, n=1)
+    hint = f"Did you mean '{close[0]}'? " if close else ""
+    raise ValueError(
+        f"Unknown augmentation. {hint}Available: {', '.join(NAMES)}. Received: {name!r}"
+    )
+
+
+def parse(augment) -> dict[str, dict]:
+    """Turn a list of names, or a dict name -> strength / options, into name -> options."""
+    if augment is None:
+        return {}
+    if isinstance(augment, str):
+        augment = [augment]
+    if not isinstance(augment, dict):
+        augment = {name: None for name in augment}
+    specs = {}
+    for name, value in augment.items():
+        options = dict(DEFAULTS[_check_name(name)])
+        if isinstance(value, dict):
+            unknown = set(value) - set(options)
+            if unknown:
+                raise ValueError(
+                    f"Unknown options for augmentation '{name}'; it takes "
+                    f"{', '.join(options)}. Received: {sorted(unknown)}"
+                )
+            options.update(value)
+        elif isinstance(value, (int, float)) and not isinstance(value, bool):
+            if name not in STRENGTH:
+                raise ValueError(
+                    f"Augmentation '{name}' has no strength; pass a dict of options "
+                    f"({', '.join(options)}). Received: {value!r}"
+                )
+            options.update({key: float(value) for key in STRENGTH[name]})
+        elif value not in (None, True):
+            raise ValueError(
+                f"Augmentation '{name}' takes None, a strength or a dict of options. "
+                f"Received: {value!r}"
+            )
+        specs[name] = options
+    return specs
+
+
+def _affine(translate, zoom, shear, seed):
+    return [
+        keras.layers.RandomTranslation(translate, translate, seed=seed),
+        keras.layers.RandomZoom(zoom, seed=None if seed is None else seed + 1),
+        keras.layers.RandomShear(shear, shear, seed=None if seed is None else seed + 2),
+    ]
+
+
+def _color_jitter(brightness, contrast, saturation, hue, seed, channels):
+    if channels == 3:
+        # RandomSaturation's no-op is 0.5, and a single number s means (0, s).
+        saturation = (0.5 - saturation / 2, 0.5 + saturation / 2) if saturation else None
+        return [
+            keras.layers.RandomColorJitter(
+                _RANGE, brightness, contrast, saturation, hue or None, seed=seed
+            )
+        ]
+    return [  # Saturation and hue need colour.
+        keras.layers.RandomBrightness(brightness, _RANGE, seed=seed),
+        keras.layers.RandomContrast(contrast, _RANGE, seed=None if seed is None else seed + 1),
+    ]
+
+
+def layers(specs: dict[str, dict], *, channels: int, seed=None) -> list[keras.layers.Layer]:
+    """The Keras layers for parsed ``specs``, each seeded from ``seed`` when given."""
+    out = []
+    for i, (name, o) in enumerate(specs.items()):
+        s = None if seed is None else seed * 101 + 10 * i
+        if name == "flip":
+            out.append(keras.layers.RandomFlip(o["mode"], seed=s))
+        elif name == "rotation":
+            out.append(keras.layers.RandomRotation(o["factor"], seed=s))
+        elif name == "affine":
+            out.extend(_affine(o["translate"], o["zoom"], o["shear"], s))
+        elif name == "color_jitter":
+            out.extend(_color_jitter(**o, seed=s, channels=channels))
+        elif name == "random_resized_crop":
+            out.append(keras.layers.RandomZoom((-o["zoom"], 0.0), (-o["zoom"], 0.0), seed=s))
+    return out
+
+
+def apply(images, augmenters):
+    """Run ``augmenters`` on a batch of images (inside tf.data)."""
+    for layer in augmenters:
+        images = layer(images, training=True)
+    return images
