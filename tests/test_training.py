@@ -1,0 +1,180 @@
+"""zoo.fit, the hand-written loss, transfer, and .keras files across backends."""
+
+import csv
+import os
+import subprocess
+import sys
+
+import keras
+import numpy as np
+import pytest
+
+import zoo
+
+
+@pytest.fixture(scope="module")
+def digits(tmp_path_factory):
+    data_dir = tmp_path_factory.mktemp("tfds")
+    train = zoo.data.load("digits", "train", batch_size=32, data_dir=data_dir, seed=0)
+    test = zoo.data.load("digits", "test", batch_size=128, data_dir=data_dir)
+    return train, test
+
+
+def small_cnn(**options):
+    return zoo.build("cnn", input_shape=(8, 8, 1), filters=(16, 32), dense_units=(32,), **options)
+
+
+def test_small_cnn_on_digits_beats_chance_by_far(digits, tmp_path):
+    train, test = digits
+    model = small_cnn()
+    history = zoo.fit(model, train, epochs=8, run_dir=tmp_path, seed=0, verbose=0)
+    assert int(train.cardinality()) * 8 >= 300  # a few hundred steps
+    assert history.history["loss"][-1] < 0.5 * history.history["loss"][0]
+    report = zoo.evaluate(model, test)
+    assert report.accuracy > 0.85  # chance is 0.10
+
+
+def test_fit_writes_the_run_directory(digits, tmp_path):
+    train, test = digits
+    model = small_cnn()
+    zoo.fit(model, train.take(3), test.take(1), epochs=2, run_dir=tmp_path, verbose=0)
+    with open(tmp_path / "history.csv") as f:
+        rows = list(csv.DictReader(f))
+    assert [row["epoch"] for row in rows] == ["0", "1"]
+    assert {"loss", "accuracy", "val_loss", "val_accuracy"} <= set(rows[0])
+    best = keras.models.load_model(tmp_path / "best.keras")
+    assert best.count_params() == model.count_params()
+    assert (tmp_path / "fit.json").exists()
+    assert any((tmp_path / "tensorboard").rglob("events.out.tfevents.*"))
+    assert not (tmp_path / "backup").exists()  # removed once training ends normally
+
+
+def test_fit_resumes_after_a_crash(digits, tmp_path):
+    train, _ = digits
+
+    class Crash(keras.callbacks.Callback):
+        def on_epoch_end(self, epoch, logs=None):
+            if epoch == 1:
+                raise RuntimeError("simulated crash")
+
+    with pytest.raises(RuntimeError, match="simulated crash"):
+        zoo.fit(
+            small_cnn(), train.take(2), epochs=4, run_dir=tmp_path, callbacks=[Crash()], verbose=0
+        )
+    history = zoo.fit(small_cnn(), train.take(2), epochs=4, run_dir=tmp_path, verbose=0)
+    assert len(history.history["loss"]) == 2  # epochs 3 and 4 only
+    with open(tmp_path / "history.csv") as f:
+        assert [row["epoch"] for row in csv.DictReader(f)] == ["0", "1", "2", "3"]
+
+
+@pytest.mark.parametrize(
+    "schedule, expected",
+    [
+        ("step", [0.1, 0.1, 0.05, 0.05, 0.025]),  # x0.5 every 2 epochs
+        ("exponential", [0.1, 0.05, 0.025, 0.0125, 0.00625]),
+    ],
+)
+def test_step_decay_schedules(schedule, expected, tmp_path):
+    x = np.zeros((40, 8, 8, 1), "float32")
+    y = np.zeros(40, "int32")
+    seen = []
+
+    class Record(keras.callbacks.Callback):
+        def on_epoch_begin(self, epoch, logs=None):
+            opt = self.model.optimizer
+            seen.append(float(opt.learning_rate))
+
+    zoo.fit(
+        small_cnn(), (x, y), epochs=5, batch_size=10, optimizer="sgd", learning_rate=0.1,
+        schedule=schedule, step_size=2, gamma=0.5, run_dir=tmp_path, callbacks=[Record()],
+        checkpoint=False, tensorboard=False, verbose=0,
+    )  # fmt: skip
+    np.testing.assert_allclose(seen, expected, rtol=1e-6)
+
+
+@pytest.mark.parametrize(
+    "options, message",
+    [
+        ({"epochs": 0}, "epochs"),
+        ({"optimizer": "adamm"}, "Did you mean 'adam'"),
+        ({"schedule": "cosin"}, "Unknown schedule"),
+        ({"learning_rate": 0}, "learning_rate"),
+        ({"early_stopping": 0}, "early_stopping"),
+        ({"batch_size": 32}, "batch_size"),
+    ],
+)
+def test_bad_fit_options_fail_before_training(digits, options, message, tmp_path):
+    with pytest.raises(ValueError, match=message):
+        zoo.fit(small_cnn(), digits[0], run_dir=tmp_path, verbose=0, **options)
+
+
+@pytest.mark.parametrize("from_logits", [False, True])
+def test_hand_written_cross_entropy_equals_keras(from_logits):
+    rng = np.random.default_rng(1)
+    logits = rng.normal(scale=3.0, size=(64, 10)).astype("float32")
+    outputs = logits if from_logits else keras.ops.convert_to_numpy(keras.ops.softmax(logits))
+    labels = rng.integers(0, 10, size=64)
+    ours = zoo.losses.CrossEntropy(from_logits=from_logits)(labels, outputs)
+    theirs = keras.losses.SparseCategoricalCrossentropy(from_logits=from_logits)(labels, outputs)
+    np.testing.assert_allclose(float(ours), float(theirs), atol=1e-6)
+    per_example = zoo.losses.sparse_categorical_crossentropy(labels, outputs, from_logits)
+    expected = keras.losses.sparse_categorical_crossentropy(labels, outputs, from_logits)
+    np.testing.assert_allclose(per_example, expected, atol=1e-6)
+
+
+def test_hand_written_cross_entropy_trains_through_compile(digits, tmp_path):
+    model = small_cnn()
+    history = zoo.fit(
+        model, digits[0].take(10), epochs=3, loss=zoo.losses.CrossEntropy(),
+        run_dir=tmp_path, verbose=0, seed=0,
+    )  # fmt: skip
+    assert history.history["loss"][-1] < history.history["loss"][0]
+
+
+def test_transfer_copies_every_layer_but_the_head(digits):
+    source = small_cnn(batch_norm=True)
+    source.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
+    images, labels = next(iter(digits[0].as_numpy_iterator()))
+    source.train_on_batch(images, labels)
+
+    target = zoo.transfer(source, 5, freeze=True)
+    assert target.output_shape == (None, 5)
+    for layer in target.layers:
+        if layer.name != "head":
+            for new, old in zip(layer.get_weights(), source.get_layer(layer.name).get_weights()):
+                np.testing.assert_array_equal(new, old)
+    assert [w.path for w in target.trainable_weights] == ["head/kernel", "head/bias"]
+
+    before = [w.copy() for w in source.get_weights()]
+    target.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
+    target.train_on_batch(images, labels % 5)
+    for old, now in zip(before, source.get_weights()):
+        np.testing.assert_array_equal(old, now)  # the source model is untouched
+
+
+def test_transfer_needs_a_head():
+    inputs = keras.Input((4,))
+    model = keras.Model(inputs, keras.layers.Dense(3, name="out")(inputs))
+    with pytest.raises(ValueError, match="named 'head'"):
+        zoo.transfer(model, 2)
+    with pytest.raises(ValueError, match="num_classes"):
+        zoo.transfer(small_cnn(), 1)
+
+
+def test_keras_file_saved_here_loads_on_the_other_backend(digits, tmp_path):
+    model = small_cnn(batch_norm=True, dense_batch_norm=True)
+    zoo.fit(model, digits[0].take(5), epochs=1, run_dir=tmp_path / "run", verbose=0)
+    images, _ = next(iter(digits[1].as_numpy_iterator()))
+    np.save(tmp_path / "x.npy", images)
+    model.save(tmp_path / "model.keras")
+    other = "jax" if keras.backend.backend() == "tensorflow" else "tensorflow"
+    script = (
+        "import sys, keras, numpy as np; d = sys.argv[1];"
+        "m = keras.models.load_model(d + '/model.keras');"
+        "np.save(d + '/y.npy', m.predict(np.load(d + '/x.npy'), verbose=0))"
+    )
+    env = {**os.environ, "KERAS_BACKEND": other}
+    subprocess.run([sys.executable, "-c", script, str(tmp_path)], env=env, check=True)
+    np.testing.assert_allclose(
+        np.load(tmp_path / "y.npy"), model.predict(images, verbose=0), atol=1e-5
+    )
