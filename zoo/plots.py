@@ -1,0 +1,261 @@
+"""The figures the seed reports hand in: loss curves, confusion matrices, per-class
+accuracy, grids of predictions and images, t-SNE of a hidden layer.
+
+Every function builds a `matplotlib.figure.Figure` directly (no pyplot state, so it is
+safe headless and in threads), returns it, and saves it as a PNG when given `path`.
+"""
+
+from __future__ import annotations
+
+import csv
+import difflib
+import math
+from pathlib import Path
+
+import keras
+import matplotlib
+import numpy as np
+from matplotlib.figure import Figure
+
+from zoo.evaluation import take_examples
+from zoo.metrics import as_labels
+
+DPI = 120
+RIGHT, WRONG = "tab:green", "tab:red"
+
+
+def _save(fig: Figure, path) -> Figure:
+    if path is not None:
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fig.savefig(path, dpi=DPI, bbox_inches="tight")
+    return fig
+
+
+def _history_dict(history) -> dict:
+    if isinstance(getattr(history, "history", None), dict):
+        history = history.history
+    if isinstance(history, (str, Path)):
+        with open(history, newline="") as f:
+            rows = list(csv.DictReader(f))
+        history = {key: [float(row[key]) for row in rows] for key in (rows[0] if rows else {})}
+    if not isinstance(history, dict):
+        raise ValueError(
+            "`history` must be a keras History, a dict of lists or a CSVLogger file. "
+            f"Received: {type(history).__name__}"
+        )
+    return {key: list(values) for key, values in history.items()}
+
+
+def plot_history(history, path=None, metrics=None) -> Figure:
+    """One panel per metric with its training and `val_` curves; x is the 1-based epoch."""
+    logs = _history_dict(history)
+    epochs = logs.pop("epoch", None)
+    available = [key for key in logs if not key.startswith("val_")]
+    available += [key[4:] for key in logs if key.startswith("val_") and key[4:] not in logs]
+    if metrics is None:
+        metrics = sorted(available, key=lambda key: key != "loss")
+    unknown = [m for m in metrics if m not in available]
+    if not available or unknown:
+        raise ValueError(
+            f"Unknown or no metrics to plot; the history has {available}. "
+            f"Received: metrics={unknown or metrics}"
+        )
+    ncols = min(len(metrics), 3)
+    nrows = math.ceil(len(metrics) / ncols)
+    fig = Figure(figsize=(4.5 * ncols, 3.4 * nrows), layout="constrained")
+    axes = fig.subplots(nrows, ncols, squeeze=False).ravel()
+    for ax, name in zip(axes, metrics, strict=False):
+        for key, label in ((name, "train"), (f"val_{name}", "validation")):
+            if key in logs:
+                values = logs[key]
+                x = np.asarray(epochs[: len(values)]) + 1 if epochs else np.arange(len(values)) + 1
+                ax.plot(x, values, marker="o" if len(values) < 30 else None, ms=3, label=label)
+        ax.set(title=name, xlabel="epoch")
+        if name in ("lr", "learning_rate") and min(logs.get(name) or [0]) > 0:
+            ax.set_yscale("log")
+        ax.xaxis.get_major_locator().set_params(integer=True)
+        ax.grid(alpha=0.3)
+        ax.legend()
+    for ax in axes[len(metrics) :]:
+        ax.set_visible(False)
+    return _save(fig, path)
+
+
+def plot_confusion_matrix(report, path=None, normalize: bool = True) -> Figure:
+    """Heatmap of a `Report`'s confusion matrix, rows true, columns predicted.
+
+    With `normalize`, each row is divided by its class's support (rows of absent
+    classes stay 0). Cells are annotated for 20 classes or fewer.
+    """
+    cm = np.asarray(report.confusion_matrix, dtype=float)
+    names = list(report.class_names)
+    k = len(cm)
+    if normalize:
+        totals = cm.sum(axis=1, keepdims=True)
+        cm = np.divide(cm, totals, out=np.zeros_like(cm), where=totals > 0)
+    size = float(np.clip(0.5 * k + 2, 5, 16))
+    fig = Figure(figsize=(size + 1, size), layout="constrained")
+    ax = fig.subplots()
+    image = ax.imshow(cm, cmap="Blues", vmin=0, vmax=1 if normalize else None)
+    fig.colorbar(image, ax=ax, shrink=0.8, label="fraction of the true class" if normalize else "")
+    fontsize = float(np.clip(600 / k, 5, 10))
+    ax.set_xticks(range(k), names, rotation=90, fontsize=fontsize)
+    ax.set_yticks(range(k), names, fontsize=fontsize)
+    ax.set(xlabel="predicted", ylabel="true", title="confusion matrix")
+    if k <= 20:
+        threshold = cm.max() / 2 if cm.max() > 0 else 1
+        for (i, j), value in np.ndenumerate(cm):
+            text = f"{value:.2f}" if normalize else f"{int(value)}"
+            color = "white" if value > threshold else "black"
+            ax.text(j, i, text, ha="center", va="center", fontsize=fontsize * 0.9, color=color)
+    return _save(fig, path)
+
+
+def plot_per_class_accuracy(report, path=None, n: int = 5) -> Figure:
+    """Bars of per-class accuracy, best first; the best and worst n in green and red."""
+    support = np.asarray(report.per_class["support"])
+    present = np.flatnonzero(support > 0)
+    accuracy = np.asarray(report.per_class["accuracy"])[present]
+    order = np.lexsort((present, -accuracy))
+    names = [report.class_names[present[i]] for i in order]
+    colors = ["tab:gray"] * len(order)
+    for i in range(min(n, len(order) // 2)):  # with few classes, half best and half worst
+        colors[i], colors[-1 - i] = RIGHT, WRONG
+    fig = Figure(figsize=(float(np.clip(0.16 * len(order) + 2, 5, 18)), 4), layout="constrained")
+    ax = fig.subplots()
+    ax.bar(range(len(order)), accuracy[order], color=colors)
+    mean = float(accuracy.mean())
+    ax.axhline(mean, color="black", ls="--", lw=1)
+    ax.set_xticks(
+        range(len(order)), names, rotation=90, fontsize=float(np.clip(600 / len(order), 5, 9))
+    )
+    ax.set(
+        ylim=(0, 1.02),
+        ylabel="accuracy (recall)",
+        title=f"per-class accuracy, best and worst {n} coloured; "
+        f"dashed: average top-1 recall {mean:.3f}",
+    )
+    ax.set_xlim(-0.6, len(order) - 0.4)
+    return _save(fig, path)
+
+
+def _display(image) -> tuple[np.ndarray, str | None]:
+    """An image rescaled to [0, 1] for imshow, and the colour map it needs."""
+    image = np.asarray(image, dtype=np.float32)
+    if image.ndim == 1 and math.isqrt(image.size) ** 2 == image.size:  # a flattened square
+        image = image.reshape(math.isqrt(image.size), -1)
+    if image.ndim == 3 and image.shape[-1] not in (3, 4):
+        image = image[..., 0]
+    if image.ndim == 3:
+        image = image[..., :3]
+    if image.ndim not in (2, 3):
+        raise ValueError(
+            "Images must have shape (H, W), (H, W, C) or be flattened squares. "
+            f"Received: image.shape={image.shape}"
+        )
+    low, high = np.nanmin(image), np.nanmax(image)
+    image = (image - low) / (high - low) if high > low else np.zeros_like(image)
+    return image, ("gray" if image.ndim == 2 else None)
+
+
+def _grid(images, titles, colors, ncols: int) -> Figure:
+    count = len(images)
+    ncols = max(1, min(ncols, count))
+    nrows = math.ceil(count / ncols)
+    fig = Figure(figsize=(1.6 * ncols, 1.75 * nrows), layout="constrained")
+    axes = fig.subplots(nrows, ncols, squeeze=False).ravel()
+    for i, ax in enumerate(axes):
+        ax.set_axis_off()
+        if i < count:
+            image, cmap = _display(images[i])
+            ax.imshow(image, cmap=cmap, vmin=0, vmax=1, interpolation="nearest")
+            if titles is not None:
+                ax.set_title(titles[i], fontsize=8, color=colors[i] if colors else "black")
+    return fig
+
+
+def _name(label, class_names) -> str:
+    if class_names is not None and isinstance(label, (int, np.integer)):
+        return str(class_names[int(label)])
+    return str(label)
+
+
+def plot_images(images, labels=None, path=None, *, class_names=None, ncols: int = 8) -> Figure:
+    """A plain grid of images titled by their labels (ids, one-hot rows or strings)."""
+    images = np.asarray(images)
+    titles = None
+    if labels is not None:
+        labels = np.asarray(labels)
+        if labels.dtype.kind in "iufb":
+            labels = as_labels(labels, "labels")
+        if len(labels) != len(images):
+            raise ValueError(
+                "`images` and `labels` must have the same length. "
+                f"Received: len(images)={len(images)}, len(labels)={len(labels)}"
+            )
+        titles = [_name(label, class_names) for label in labels.tolist()]
+    return _save(_grid(images, titles, None, ncols), path)
+
+
+def plot_predictions(model, data, path=None, *, class_names=None, n: int = 16, seed=0) -> Figure:
+    """A grid of n random examples titled "true / predicted", green if right, red if wrong."""
+    x, y = take_examples(data, n, seed=seed)
+    y_true = as_labels(y)
+    y_pred = np.argmax(np.asarray(model.predict(x, verbose=0)), axis=-1)
+    titles = [
+        f"{_name(t, class_names)} / {_name(p, class_names)}"
+        for t, p in zip(y_true.tolist(), y_pred.tolist(), strict=True)
+    ]
+    colors = [RIGHT if t == p else WRONG for t, p in zip(y_true, y_pred, strict=True)]
+    fig = _grid(x, titles, colors, ncols=math.ceil(math.sqrt(len(x))))
+    fig.suptitle("true / predicted", fontsize=10)
+    return _save(fig, path)
+
+
+def _get_layer(model, layer):
+    names = [lay.name for lay in model.layers]
+    if isinstance(layer, int) and -len(names) <= layer < len(names):
+        return model.layers[layer]
+    if layer in names:
+        return model.get_layer(layer)
+    close = difflib.get_close_matches(str(layer), names, n=3, cutoff=0.3)
+    listed = close + [name for name in names if name not in close]
+    hint = f"Did you mean {close[0]!r}? " if close else ""
+    raise ValueError(
+        f"Model {model.name!r} has no layer {layer!r}. {hint}Its layers (closest first): "
+        f"{listed}. Received: layer={layer!r}"
+    )
+
+
+def plot_tsne(
+    model, data, layer, path=None, *, n: int = 1000, seed=0, class_names=None, perplexity=30
+) -> Figure:
+    """t-SNE of a hidden layer's activations for up to n examples, coloured by true class."""
+    from sklearn.decomposition import PCA
+    from sklearn.manifold import TSNE
+
+    target = _get_layer(model, layer)
+    x, y = take_examples(data, n, seed=seed)
+    y = as_labels(y)
+    extractor = keras.Model(model.inputs, target.output)
+    features = np.asarray(extractor.predict(x, batch_size=256, verbose=0)).reshape(len(x), -1)
+    if features.shape[1] > 50:
+        dims = min(50, *features.shape)
+        features = PCA(dims, random_state=seed).fit_transform(features)
+    perplexity = min(perplexity, max(1.0, (len(x) - 1) / 3))
+    points = TSNE(2, perplexity=perplexity, init="pca", random_state=seed).fit_transform(features)
+    fig = Figure(figsize=(7.5, 6), layout="constrained")
+    ax = fig.subplots()
+    classes = np.unique(y)
+    if len(classes) <= 20:
+        colours = matplotlib.colormaps["tab10" if len(classes) <= 10 else "tab20"].colors
+        for colour, c in zip(colours, classes.tolist(), strict=False):
+            mask = y == c
+            ax.scatter(*points[mask].T, s=8, color=colour, label=_name(c, class_names))
+        ax.legend(markerscale=2, fontsize=8, loc="center left", bbox_to_anchor=(1, 0.5))
+    else:  # too many classes for a legend: a colour bar of class ids
+        scatter = ax.scatter(*points.T, s=8, c=y, cmap="turbo")
+        fig.colorbar(scatter, ax=ax, label="class")
+    ax.set(title=f"t-SNE of layer {target.name!r} ({len(x)} examples)", xticks=[], yticks=[])
+    return _save(fig, path)
