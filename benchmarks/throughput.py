@@ -1,0 +1,92 @@
+"""Training images/s of a zoo CNN against the same network written in plain Keras.
+
+Both models train on the same in-memory batches, interleaved (zoo, plain, zoo,
+plain, ...) so that the shared machine's noise hits both alike; the ratio of the
+medians is the number to read. Run: `KERAS_BACKEND=jax python -m benchmarks.throughput`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import time
+
+import keras
+import numpy as np
+
+import zoo
+
+
+def plain_keras_cnn(input_shape=(28, 28, 1), num_classes=10):
+    """zoo.build("cnn") written by hand, as a user would without the zoo."""
+    return keras.Sequential(
+        [
+            keras.Input(input_shape),
+            keras.layers.Conv2D(32, 3, padding="same", activation="relu"),
+            keras.layers.MaxPooling2D(2),
+            keras.layers.Conv2D(64, 3, padding="same", activation="relu"),
+            keras.layers.MaxPooling2D(2),
+            keras.layers.Flatten(),
+            keras.layers.Dense(128, activation="relu"),
+            keras.layers.Dense(num_classes, activation="softmax"),
+        ]
+    )
+
+
+def images_per_second(model, x, y, batch_size, repeats):
+    """Median training throughput over ``repeats`` timed epochs, after one warm-up epoch."""
+    model.fit(x, y, batch_size=batch_size, epochs=1, verbose=0)
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        model.fit(x, y, batch_size=batch_size, epochs=1, verbose=0, shuffle=False)
+        times.append(time.perf_counter() - start)
+    return len(x) / statistics.median(times)
+
+
+def run(num_images=4096, batch_size=128, rounds=3, repeats=2):
+    rng = np.random.default_rng(0)
+    x = rng.uniform(size=(num_images, 28, 28, 1)).astype("float32")
+    y = rng.integers(0, 10, size=num_images).astype("int32")
+    models = {"zoo": zoo.build("cnn"), "plain": plain_keras_cnn()}
+    assert models["zoo"].count_params() == models["plain"].count_params()
+    for model in models.values():
+        model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
+    rates = {name: [] for name in models}
+    for _ in range(rounds):
+        for name, model in models.items():
+            rates[name].append(images_per_second(model, x, y, batch_size, repeats))
+    zoo_rate, plain_rate = (statistics.median(rates[n]) for n in ("zoo", "plain"))
+    return {
+        "benchmark": "train_throughput_cnn",
+        "backend": keras.backend.backend(),
+        "model": f"zoo.build('cnn') vs plain Keras Sequential, 28x28x1, batch {batch_size}",
+        "zoo_images_per_s": round(zoo_rate, 1),
+        "plain_images_per_s": round(plain_rate, 1),
+        "ratio_zoo_over_plain": round(zoo_rate / plain_rate, 3),
+        "rounds": rates,
+    }
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--images", type=int, default=4096)
+    parser.add_argument("--batch-size", type=int, default=128)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--json", help="also write the result to this file")
+    args = parser.parse_args(argv)
+    result = run(args.images, args.batch_size, args.rounds)
+    print(
+        f"{result['backend']:>10}: zoo {result['zoo_images_per_s']:8.1f} img/s, "
+        f"plain Keras {result['plain_images_per_s']:8.1f} img/s, "
+        f"ratio {result['ratio_zoo_over_plain']:.3f}"
+    )
+    if args.json:
+        with open(args.json, "w") as f:
+            json.dump(result, f, indent=2)
+    return result
+
+
+if __name__ == "__main__":
+    main()

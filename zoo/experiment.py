@@ -1,0 +1,86 @@
+"""The whole job of one assignment step: data -> model -> fit -> report -> figures.
+
+``run`` is what ``python -m zoo train`` and ``make demo`` call; it writes
+everything a report needs into one directory:
+
+    out/run/          zoo.fit's run directory (best.keras, history.csv, TensorBoard)
+    out/report.json   the evaluation Report, plus wall time and epochs
+    out/report.txt    the same, readable
+    out/figures/      history, confusion matrix, per-class accuracy, predictions, t-SNE
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+import keras
+
+from zoo import data, plots
+from zoo.evaluation import Report, evaluate
+from zoo.training import fit
+
+
+def run(
+    model: keras.Model,
+    dataset: str,
+    out,
+    *,
+    epochs: int,
+    batch_size: int = 128,
+    validation: float = 0.1,
+    tsne_layer: str | None = None,
+    data_options: dict | None = None,
+    verbose="auto",
+    **fit_options,
+) -> Report:
+    """Train ``model`` on ``dataset``, evaluate it on the test split, write report and figures.
+
+    ``data_options`` go to ``zoo.data.load_splits`` (normalize, augment, image_size, ...),
+    ``fit_options`` to ``zoo.fit``. ``tsne_layer`` defaults to the layer feeding the head.
+    """
+    out = Path(out)
+    spec = data.info(dataset)
+    train, val, test = data.load_splits(
+        dataset, validation=validation, batch_size=batch_size, **(data_options or {})
+    )
+    start = time.perf_counter()
+    history = fit(
+        model, train, val, epochs=epochs, run_dir=out / "run", verbose=verbose, **fit_options
+    )
+    seconds = time.perf_counter() - start
+    report = evaluate(model, test, class_names=spec.class_names)
+
+    summary = {
+        "model": model.name,
+        "dataset": dataset,
+        "backend": keras.backend.backend(),
+        "epochs_run": len(history.history["loss"]),
+        "train_seconds": round(seconds, 1),
+        "parameters": model.count_params(),
+        **report.to_dict(),
+    }
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "report.json").write_text(json.dumps(summary, indent=2))
+    text = (
+        f"{model.name} on {dataset} ({keras.backend.backend()}): "
+        f"{summary['epochs_run']} epochs in {seconds / 60:.1f} min\n\n{report}"
+    )
+    (out / "report.txt").write_text(text)
+
+    figures = out / "figures"
+    plots.plot_history(history, figures / "history.png")
+    plots.plot_confusion_matrix(report, figures / "confusion_matrix.png")
+    plots.plot_per_class_accuracy(report, figures / "per_class_accuracy.png")
+    plots.plot_predictions(model, test, figures / "predictions.png", class_names=spec.class_names)
+    layer = tsne_layer or _layer_before_head(model)
+    plots.plot_tsne(model, test, layer, figures / f"tsne_{layer}.png", class_names=spec.class_names)
+    print(text)
+    print(f"Report and figures in {out}/")
+    return report
+
+
+def _layer_before_head(model: keras.Model) -> str:
+    names = [layer.name for layer in model.layers]
+    return names[names.index("head") - 1] if "head" in names else names[-2]
