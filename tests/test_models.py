@@ -121,3 +121,8 @@ def test_duplicate_registration_raises():
 def test_bad_options_fail_before_building(name, options, message):
     with pytest.raises(ValueError, match=message):
         zoo.build(name, **options)
+
+
+def test_the_model_name_is_an_option_too():
+    assert zoo.build("cnn", name="my_cnn").name == "my_cnn"
+    assert zoo.build("cnn").name == "cnn"

@@ -82,5 +82,7 @@ def run(
 
 
 def _layer_before_head(model: keras.Model) -> str:
-    names = [layer.name for layer in model.layers]
+    """The last layer feeding the head that is not a Dropout (identity at test time)."""
+    layers = [layer for layer in model.layers if not isinstance(layer, keras.layers.Dropout)]
+    names = [layer.name for layer in layers]
     return names[names.index("head") - 1] if "head" in names else names[-2]

@@ -97,7 +97,7 @@ def describe(name: str) -> dict:
     return {**defaults, **preset.options}
 
 
-def build(name: str, **options) -> keras.Model:
+def build(name: str, /, **options) -> keras.Model:
     """Build model ``name``; ``options`` override the preset's (see ``describe``)."""
     preset = get_preset(name)
     _check_options(name, preset.builder, options)

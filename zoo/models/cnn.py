@@ -84,10 +84,14 @@ def build_cnn(
     for i, (f, k, s, p, pool, rate) in enumerate(
         zip(filters, kernels, strides, paddings, pools, conv_rates), start=1
     ):
-        x = layers.Conv2D(f, k, strides=s, padding=p, name=f"conv{i}", **weights)(x)
+        inside = common.fused(activation, batch_norm)
+        x = layers.Conv2D(
+            f, k, strides=s, padding=p, activation=inside, name=f"conv{i}", **weights
+        )(x)
         if batch_norm:
             x = layers.BatchNormalization(name=f"conv{i}_bn")(x)
-        x = common.activation(activation, name=f"conv{i}_act")(x)
+        if not inside:
+            x = common.activation(activation, name=f"conv{i}_act")(x)
         if pool:
             pool_layer = layers.MaxPooling2D if pooling == "max" else layers.AveragePooling2D
             x = pool_layer(pool_size, name=f"pool{i}")(x)
@@ -100,10 +104,12 @@ def build_cnn(
     else:
         x = layers.GlobalMaxPooling2D(name="global_pool")(x)
     for i, (units, bn, rate) in enumerate(zip(dense_units, dense_bns, dense_rates), start=1):
-        x = layers.Dense(units, name=f"dense{i}", **weights)(x)
+        inside = common.fused(activation, bn)
+        x = layers.Dense(units, activation=inside, name=f"dense{i}", **weights)(x)
         if bn:
             x = layers.BatchNormalization(name=f"dense{i}_bn")(x)
-        x = common.activation(activation, name=f"dense{i}_act")(x)
+        if not inside:
+            x = common.activation(activation, name=f"dense{i}_act")(x)
         if rate:
             x = layers.Dropout(rate, name=f"dense{i}_dropout")(x)
     outputs = common.classifier_head(x, num_classes, output_activation, **weights)

@@ -45,10 +45,12 @@ def build_mlp(
     inputs = keras.Input(input_shape, name="images")
     x = layers.Flatten(name="flatten")(inputs)
     for i, (width, rate) in enumerate(zip(units, rates), start=1):
-        x = layers.Dense(width, use_bias=not batch_norm, name=f"dense{i}", **dense_options)(x)
+        inside = common.fused(activation, batch_norm)
+        x = layers.Dense(width, activation=inside, name=f"dense{i}", **dense_options)(x)
         if batch_norm:
             x = layers.BatchNormalization(name=f"dense{i}_bn")(x)
-        x = common.activation(activation, name=f"dense{i}_act")(x)
+        if not inside:
+            x = common.activation(activation, name=f"dense{i}_act")(x)
         if rate:
             x = layers.Dropout(rate, name=f"dense{i}_dropout")(x)
     outputs = common.classifier_head(x, num_classes, output_activation, **dense_options)
