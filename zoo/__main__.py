@@ -69,6 +69,7 @@ def train(args) -> None:
         validation=args.validation,
         data_options=data_options,
         seed=args.seed,
+        verbose=args.verbose,
         **fit_options,
     )
 
@@ -86,6 +87,9 @@ def main(argv=None) -> None:
     train_parser.add_argument("--batch-size", type=int, help="default: the preset's")
     train_parser.add_argument("--validation", type=float, default=0.1, help="fraction of train")
     train_parser.add_argument("--seed", type=int, default=0)
+    train_parser.add_argument(
+        "--verbose", type=int, choices=(0, 1, 2), default=1, help="2: one line per epoch"
+    )
     train_parser.add_argument("--out", type=Path, help="default: runs/MODEL-DATASET")
     train_parser.add_argument("--set", nargs="*", metavar="KEY=VALUE", help="model options")
     train_parser.add_argument("--fit", nargs="*", metavar="KEY=VALUE", help="zoo.fit options")

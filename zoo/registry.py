@@ -9,13 +9,14 @@ caller's options win over the preset's, as ``timm.create_model`` does.
 from __future__ import annotations
 
 import dataclasses
-import difflib
 import fnmatch
 import inspect
 from collections.abc import Callable, Mapping
 from types import MappingProxyType
 
 import keras
+
+from zoo.errors import did_you_mean
 
 
 @dataclasses.dataclass(frozen=True)
@@ -76,7 +77,7 @@ def get_preset(name: str) -> Preset:
         return _PRESETS[name]
     except KeyError:
         raise ValueError(
-            f"Unknown model '{name}'.{_suggest(name, _PRESETS)} "
+            f"Unknown model '{name}'.{did_you_mean(name, _PRESETS)} "
             f"See zoo.list_models() for all {len(_PRESETS)} names."
         ) from None
 
@@ -112,10 +113,5 @@ def _check_options(name: str, builder: Callable, options: Mapping) -> None:
         if option not in accepted:
             raise TypeError(
                 f"Model '{name}' ({builder.__name__}) has no option '{option}'."
-                f"{_suggest(option, accepted)} Its options: {', '.join(accepted)}."
+                f"{did_you_mean(option, accepted)} Its options: {', '.join(accepted)}."
             )
-
-
-def _suggest(word: str, choices) -> str:
-    close = difflib.get_close_matches(word, list(choices), n=1)
-    return f" Did you mean '{close[0]}'?" if close else ""

@@ -16,6 +16,8 @@ from pathlib import Path
 
 import keras
 
+from zoo.errors import did_you_mean
+
 OPTIMIZERS = {
     "sgd": keras.optimizers.SGD,
     "adam": keras.optimizers.Adam,
@@ -166,12 +168,9 @@ def make_optimizer(
         return optimizer
     key = str(optimizer).lower()
     if key not in OPTIMIZERS:
-        import difflib
-
-        close = difflib.get_close_matches(key, OPTIMIZERS, n=1)
-        hint = f" Did you mean '{close[0]}'?" if close else ""
         raise ValueError(
-            f"Unknown optimizer '{optimizer}'.{hint} Known: {', '.join(OPTIMIZERS)}. "
+            f"Unknown optimizer '{optimizer}'.{did_you_mean(key, OPTIMIZERS)} "
+            f"Known: {', '.join(OPTIMIZERS)}. "
             f"Received: optimizer={optimizer!r}"
         )
     kwargs = {"learning_rate": learning_rate}

@@ -6,9 +6,9 @@ Keras 3.15 has no RandomResizedCrop: ``random_resized_crop`` zooms in by a rando
 amount, independently in height and width (so the aspect ratio varies too).
 """
 
-import difflib
-
 import keras
+
+from zoo.errors import did_you_mean
 
 # name -> default options. A number given for a name sets its STRENGTH options.
 DEFAULTS = {
@@ -32,10 +32,9 @@ _RANGE = (0, 255)
 def _check_name(name) -> str:
     if name in DEFAULTS:
         return name
-    close = difflib.get_close_matches(str(name), NAMES, n=1)
-    hint = f"Did you mean '{close[0]}'? " if close else ""
     raise ValueError(
-        f"Unknown augmentation. {hint}Available: {', '.join(NAMES)}. Received: {name!r}"
+        f"Unknown augmentation.{did_you_mean(name, NAMES)} Available: {', '.join(NAMES)}. "
+        f"Received: {name!r}"
     )
 
 

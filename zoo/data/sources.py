@@ -1,7 +1,6 @@
 """Which datasets the zoo knows, what they hold, and how to get a prepared tfds builder."""
 
 import dataclasses
-import difflib
 import os
 import shutil
 import socket
@@ -12,6 +11,7 @@ import tensorflow_datasets as tfds
 
 from zoo.data import digits as _digits  # noqa: F401  (registers the "digits" builder)
 from zoo.data import fashion_mnist, names
+from zoo.errors import did_you_mean
 
 DATASETS = ("mnist", "fashion_mnist", "cifar10", "cifar100", "stl10", "oxford_flowers102", "digits")
 
@@ -50,10 +50,9 @@ def check_name(name) -> str:
     """Return ``name`` if the zoo knows it, else raise with the closest name."""
     if name in DATASETS:
         return name
-    close = difflib.get_close_matches(str(name), DATASETS, n=1)
-    hint = f"Did you mean '{close[0]}'? " if close else ""
     raise ValueError(
-        f"Unknown dataset. {hint}Available datasets: {', '.join(DATASETS)}. Received: {name!r}"
+        f"Unknown dataset.{did_you_mean(name, DATASETS)} "
+        f"Available datasets: {', '.join(DATASETS)}. Received: {name!r}"
     )
 
 

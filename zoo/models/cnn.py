@@ -91,7 +91,7 @@ def build_cnn(
         if batch_norm:
             x = layers.BatchNormalization(name=f"conv{i}_bn")(x)
         if not inside:
-            x = common.activation(activation, name=f"conv{i}_act")(x)
+            x = common.activation_layer(activation, name=f"conv{i}_act")(x)
         if pool:
             pool_layer = layers.MaxPooling2D if pooling == "max" else layers.AveragePooling2D
             x = pool_layer(pool_size, name=f"pool{i}")(x)
@@ -104,14 +104,15 @@ def build_cnn(
     else:
         x = layers.GlobalMaxPooling2D(name="global_pool")(x)
     for i, (units, bn, rate) in enumerate(zip(dense_units, dense_bns, dense_rates), start=1):
-        inside = common.fused(activation, bn)
-        x = layers.Dense(units, activation=inside, name=f"dense{i}", **weights)(x)
-        if bn:
-            x = layers.BatchNormalization(name=f"dense{i}_bn")(x)
-        if not inside:
-            x = common.activation(activation, name=f"dense{i}_act")(x)
-        if rate:
-            x = layers.Dropout(rate, name=f"dense{i}_dropout")(x)
+        x = common.dense_block(
+            x,
+            units,
+            activation=activation,
+            batch_norm=bn,
+            dropout=rate,
+            name=f"dense{i}",
+            **weights,
+        )
     outputs = common.classifier_head(x, num_classes, output_activation, **weights)
     return keras.Model(inputs, outputs, name=name)
 
@@ -195,13 +196,7 @@ register_preset(
     dense_units=(128, 512),
     dense_batch_norm=(True, False),
 )
-register_preset(
-    "kth_cnn",
-    build_cnn,
-    description="Seed 004's default CIFAR-10 CNN: valid convs 24/48/96 (5, 3, 3), dense 512.",
-    source="seed 004, Figure 1",
-    fit={"optimizer": "sgd", "learning_rate": 1e-3},
-    batch_size=64,
+_KTH = dict(
     input_shape=(32, 32, 3),
     num_classes=10,
     filters=(24, 48, 96),
@@ -210,19 +205,23 @@ register_preset(
     dense_units=(512,),
 )
 register_preset(
+    "kth_cnn",
+    build_cnn,
+    description="Seed 004's default CIFAR-10 CNN: valid convs 24/48/96 (5, 3, 3), dense 512.",
+    source="seed 004, Figure 1",
+    fit={"optimizer": "sgd", "learning_rate": 1e-3},
+    batch_size=64,
+    **_KTH,
+)
+register_preset(
     "kth_cnn_best",
     build_cnn,
     description="Seed 004's best variant: 64/128/256 filters, leaky ReLU, BN, dropout 0.3.",
     source="seed 004, Section 4 (0.7487 average top-1 recall)",
     fit={"optimizer": "sgd", "learning_rate": 1e-3},
     batch_size=64,
-    input_shape=(32, 32, 3),
-    num_classes=10,
-    filters=(64, 128, 256),
-    kernel_size=(5, 3, 3),
-    padding="valid",
+    **{**_KTH, "filters": (64, 128, 256)},
     activation="leaky_relu",
     batch_norm=True,
-    dense_units=(512,),
     dense_dropout=0.3,
 )

@@ -79,7 +79,7 @@ def per_layer(name: str, value, count: int) -> tuple:
     return (value,) * count
 
 
-def activation(kind: str, name: str) -> layers.Layer:
+def activation_layer(kind: str, name: str) -> layers.Layer:
     check_choice("activation", kind, ACTIVATIONS)
     if kind == "leaky_relu":
         return layers.LeakyReLU(negative_slope=LEAKY_RELU_SLOPE, name=name)
@@ -102,6 +102,21 @@ def fused(kind: str, batch_norm: bool) -> str | None:
     """
     check_choice("activation", kind, ACTIVATIONS)
     return None if batch_norm or kind == "leaky_relu" else kind
+
+
+def dense_block(
+    x, units: int, *, activation: str, batch_norm: bool, dropout: float, name: str, **options
+):
+    """Dense -> (BatchNorm) -> activation -> (Dropout), the hidden layer of MLPs and CNN heads."""
+    inside = fused(activation, batch_norm)
+    x = layers.Dense(units, activation=inside, name=name, **options)(x)
+    if batch_norm:
+        x = layers.BatchNormalization(name=f"{name}_bn")(x)
+    if not inside:
+        x = activation_layer(activation, name=f"{name}_act")(x)
+    if dropout:
+        x = layers.Dropout(dropout, name=f"{name}_dropout")(x)
+    return x
 
 
 def classifier_head(x, num_classes: int, output_activation: str | None, **dense_options):

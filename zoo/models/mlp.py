@@ -45,14 +45,10 @@ def build_mlp(
     inputs = keras.Input(input_shape, name="images")
     x = layers.Flatten(name="flatten")(inputs)
     for i, (width, rate) in enumerate(zip(units, rates), start=1):
-        inside = common.fused(activation, batch_norm)
-        x = layers.Dense(width, activation=inside, name=f"dense{i}", **dense_options)(x)
-        if batch_norm:
-            x = layers.BatchNormalization(name=f"dense{i}_bn")(x)
-        if not inside:
-            x = common.activation(activation, name=f"dense{i}_act")(x)
-        if rate:
-            x = layers.Dropout(rate, name=f"dense{i}_dropout")(x)
+        x = common.dense_block(
+            x, width, activation=activation, batch_norm=batch_norm, dropout=rate,
+            name=f"dense{i}", **dense_options,
+        )  # fmt: skip
     outputs = common.classifier_head(x, num_classes, output_activation, **dense_options)
     return keras.Model(inputs, outputs, name=name)
 
