@@ -1,0 +1,191 @@
+"""tuning/: spaces, oracles, resumption, distributed mode and errors, on tiny digits MLPs."""
+
+import dataclasses
+import itertools
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+import tuning
+import zoo
+from tuning import hypermodel, search, seeds, spaces
+from tuning.__main__ import main
+
+ROOT = Path(__file__).resolve().parents[1]
+FAST = dict(dataset="digits", epochs=1, steps=2, verbose=0)
+
+
+@pytest.fixture(scope="module")
+def data_dir(tmp_path_factory):
+    path = tmp_path_factory.mktemp("data")
+    zoo.data.load("digits", data_dir=str(path))  # Prepared once, before any subprocess.
+    return str(path)
+
+
+def tiny(name="tiny", **values):
+    return spaces.Space(
+        name=name,
+        model="mlp",
+        dataset="digits",
+        values=values or {"hidden_units": [(8,), (16,)], "optimizer": ["adam", "rmsprop"]},
+        fit=("optimizer",),
+        data=("batch_size",),
+    )
+
+
+def trial_values(directory):
+    rows = tuning.collect(directory)
+    assert all(r["status"] == "COMPLETED" for r in rows), rows
+    return rows
+
+
+def test_grid_enumerates_the_product(tmp_path, data_dir):
+    space = tiny(hidden_units=[(8,), (16,)], optimizer=["adam", "sgd"])
+    rows = tuning.run(space, "grid", directory=tmp_path / "g", data_dir=data_dir, **FAST)
+    found = sorted((r["hidden_units"], r["optimizer"]) for r in trial_values(tmp_path / "g"))
+    assert found == sorted(itertools.product(["8", "16"], ["adam", "sgd"]))
+    assert len(rows) == space.size == 4
+    assert {"results.csv", "results.json", "results.png", "search.json"} <= {
+        p.name for p in (tmp_path / "g").iterdir()
+    }
+    assert len(json.loads((tmp_path / "g" / "results.json").read_text())["trials"]) == 4
+
+
+def test_one_at_a_time_varies_one_hyperparameter_per_trial(tmp_path, data_dir):
+    space = tiny(hidden_units=[(8,), (16,)], optimizer=["adam", "sgd"])
+    space = dataclasses.replace(space, values={**space.values, "batch_size": [32, 64]})
+    tuning.run(space, "oneatatime", directory=tmp_path / "o", data_dir=data_dir, **FAST)
+    rows = trial_values(tmp_path / "o")
+    assert len(rows) == 1 + (2 - 1) + (2 - 1) + (2 - 1) == space.oneatatime_size
+    baseline = {"hidden_units": "8", "optimizer": "adam", "batch_size": 32}
+    off = [tuple(k for k in baseline if r[k] != baseline[k]) for r in rows]
+    assert sorted(len(o) for o in off) == [0, 1, 1, 1]
+    settings = {tuple(r[k] for k in baseline) for r in rows}
+    assert len(settings) == len(rows)
+
+
+def test_random_respects_max_trials(tmp_path, data_dir):
+    rows = tuning.run(
+        tiny(), "random", directory=tmp_path / "r", max_trials=2, data_dir=data_dir, **FAST
+    )
+    assert len(rows) == 2
+    assert len({(r["hidden_units"], r["optimizer"]) for r in rows}) == 2
+
+
+def test_options_split_into_builder_data_and_fit():
+    grid = spaces.get("idl_fmnist_mlp_grid")
+    labels = {"kernel_initializer": "glorot_normal", "activation": "tanh"}
+    labels.update(optimizer="adam_1e-2", regularizer="l1")
+    builder, data, fit = hypermodel.split_options(grid, labels)
+    assert fit["optimizer"] == "adam" and fit["learning_rate"] == 1e-2
+    assert builder["l1"] == seeds.REGULARIZER_STRENGTH and builder["activation"] == "tanh"
+    assert data == {}
+    assert grid.size == 81
+    dropout = spaces.get("idl_fmnist_mlp_dropout")
+    builder, _, _ = hypermodel.split_options(dropout, {"dropout": 0.3, "layers": 3, "units": 256})
+    assert builder["hidden_units"] == (256, 256) and builder["dropout"] == 0.3
+    cv1 = spaces.get("cv1_oneatatime")
+    assert cv1.oneatatime_size == 1 + 2 + 5 + 4 + 2 + 5 + 3 + 1
+    _, data, fit = hypermodel.split_options(cv1, {"batch_size": 64, "augment": "flip"})
+    assert data["batch_size"] == 64 and data["augment"] == "flip"
+    for name in spaces.list_spaces():
+        tuning.check_space(spaces.get(name))
+
+
+def test_killed_search_resumes_without_rerunning(tmp_path, data_dir):
+    out = tmp_path / "k"
+    cmd = [sys.executable, "-m", "tuning", "run", "smoke", "--tuner", "grid", "--quick"]
+    cmd += ["--epochs", "2", "--dir", str(out), "--data-dir", data_dir, "--verbose", "0"]
+    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    while not (out / "trial_0001").exists():
+        assert proc.poll() is None and time.monotonic() < deadline, "no second trial started"
+        time.sleep(0.05)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    first = (out / "trial_0000" / "run" / "history.csv").read_text()
+    result = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr[-2000:]
+    rows = trial_values(out)
+    assert len(rows) == 4
+    assert len({(r["hidden_units"], r["optimizer"]) for r in rows}) == 4
+    assert (out / "trial_0000" / "run" / "history.csv").read_text() == first  # Not run again.
+    assert "4 of 4 trials completed" in result.stdout
+
+
+def test_distributed_chief_and_two_workers(tmp_path, data_dir):
+    out = tmp_path / "d"
+    cmd = [sys.executable, "-m", "tuning", "run", "smoke", "--quick", "--epochs", "1"]
+    cmd += ["--workers", "2", "--dir", str(out), "--data-dir", data_dir, "--verbose", "0"]
+    env = {k: v for k, v in os.environ.items() if not k.startswith("KERASTUNER_")}
+    result = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=240)
+    assert result.returncode == 0, result.stderr[-3000:]
+    rows = trial_values(out)
+    assert len(rows) == 4
+    assert len({(r["hidden_units"], r["optimizer"]) for r in rows}) == 4
+    for row in rows:  # One epoch each: no trial was trained twice.
+        history = (out / f"trial_{row['trial']}" / "run" / "history.csv").read_text()
+        assert len(history.strip().splitlines()) == 2
+    assert (out / "results.csv").exists()
+
+
+# ---- bad input ------------------------------------------------------------------------
+
+
+def test_unknown_space_and_tuner_suggest_the_closest(tmp_path, capsys):
+    with pytest.raises(ValueError, match="Did you mean 'smoke'.*Received: 'smok'"):
+        spaces.get("smok")
+    with pytest.raises(ValueError, match="Did you mean 'oneatatime'"):
+        tuning.make_tuner("smoke", "one_at_a_time", directory=tmp_path / "x")
+    assert main(["run", "smoke", "--tuner", "gird", "--dir", str(tmp_path / "y")]) == 2
+    assert "Did you mean 'grid'" in capsys.readouterr().err
+    assert main(["list"]) == 0
+    listing = capsys.readouterr().out
+    assert any(
+        line.split()[0] == "idl_fmnist_mlp_grid" and " 81 " in line for line in listing.splitlines()
+    )
+
+
+def test_hyperparameter_the_model_does_not_take():
+    bad = tiny(hidden_unitz=[(8,), (16,)])
+    with pytest.raises(ValueError, match="'hidden_unitz'.*Did you mean 'hidden_units'"):
+        tuning.check_space(bad)
+    with pytest.raises(ValueError, match="zoo.fit has no such option"):
+        tuning.check_space(spaces.Space("f", "mlp", "digits", {"lr": [1, 2]}, fit=("lr",)))
+
+
+def test_empty_values_and_bad_max_trials(tmp_path):
+    with pytest.raises(ValueError, match="non-empty list.*Received: optimizer=\\[\\]"):
+        tiny(optimizer=[])
+    with pytest.raises(ValueError, match="max_trials must be an integer >= 1"):
+        tuning.make_tuner(tiny(), "random", directory=tmp_path / "m", max_trials=0)
+
+
+def test_results_dir_not_writable_or_another_search(tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("not a directory")
+    with pytest.raises(PermissionError, match="cannot be written"):
+        tuning.make_tuner(tiny(), "grid", directory=blocker / "sub")
+    tuning.make_tuner(tiny(), "grid", directory=tmp_path / "s", dataset="digits")
+    with pytest.raises(ValueError, match="different search.*tuner: 'grid' there"):
+        tuning.make_tuner(tiny(), "oneatatime", directory=tmp_path / "s", dataset="digits")
+    other = tiny(hidden_units=[(8,), (32,)], optimizer=["adam"])
+    with pytest.raises(ValueError, match="different search.*space_hash"):
+        tuning.make_tuner(other, "grid", directory=tmp_path / "s", dataset="digits")
+
+
+def test_worker_without_chief_fails_fast(tmp_path, monkeypatch):
+    monkeypatch.setenv("KERASTUNER_ORACLE_IP", "127.0.0.1")
+    monkeypatch.setenv("KERASTUNER_ORACLE_PORT", str(search.free_port()))
+    monkeypatch.setenv("KERASTUNER_TUNER_ID", "worker0")
+    start = time.monotonic()
+    with pytest.raises(ConnectionError, match="No tuning chief answers at 127.0.0.1"):
+        tuning.run(tiny(), "grid", directory=tmp_path / "w", chief_timeout=0.5, **FAST)
+    assert time.monotonic() - start < 5
+    assert not (tmp_path / "w").exists()

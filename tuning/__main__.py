@@ -1,0 +1,177 @@
+"""``python -m tuning list`` and ``python -m tuning run SPACE --tuner ... --dir ...``.
+
+Distributed (KerasTuner's chief/worker mode on this machine): ``--workers N``
+starts a chief that serves the oracle on a free 127.0.0.1 port and N workers that
+train, all sharing ``--dir``. On several machines, run the same command in each
+process with KERASTUNER_ORACLE_IP, KERASTUNER_ORACLE_PORT and KERASTUNER_TUNER_ID
+(``chief`` for one of them, ``worker0``, ``worker1``, ... for the others) set.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import time
+
+QUICK_STEPS = 5
+
+
+def main(argv=None) -> int:
+    args = _parser().parse_args(argv)
+    if args.command == "list":
+        return _list()
+    try:
+        if args.workers:
+            return _distributed(args, sys.argv[1:] if argv is None else list(argv))
+        return _run(args)
+    except (ValueError, TypeError, PermissionError, ConnectionError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m tuning", description=__doc__.split("\n")[0])
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("list", help="every search space and its number of grid settings")
+    run = commands.add_parser(
+        "run",
+        help="run or resume a search",
+        description="Run a search, or resume it: the same command after a kill continues "
+        "where it stopped. Writes results.csv, results.json and results.png into --dir.",
+    )
+    run.add_argument("space", help="a search space (see `python -m tuning list`)")
+    run.add_argument("--tuner", default="grid", help="grid, random or oneatatime (default grid)")
+    run.add_argument("--dataset", help="dataset to train on (default: the space's)")
+    run.add_argument(
+        "--max-trials", type=int, help="stop after this many trials (random: default 10)"
+    )
+    run.add_argument(
+        "--epochs", type=int, help="epochs per trial; the most any trial runs if tuned"
+    )
+    run.add_argument("--early-stopping", type=int, help="patience in epochs (val_loss)")
+    run.add_argument("--dir", help="results directory (default runs/tuning/SPACE-TUNER)")
+    run.add_argument("--data-dir", help="tfds data directory")
+    run.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    run.add_argument(
+        "--quick", action="store_true", help=f"train and validate on {QUICK_STEPS} batches"
+    )
+    run.add_argument("--workers", type=int, default=0, help="start a chief and N worker processes")
+    run.add_argument(
+        "--chief-timeout",
+        type=float,
+        default=10.0,
+        help="a worker fails if its chief does not answer within this many seconds",
+    )
+    run.add_argument("--verbose", type=int, default=1, help="0: quiet, 1: progress (default)")
+    return parser
+
+
+def _list() -> int:
+    from tuning import spaces
+
+    print(f"{'space':24} {'model':16} {'dataset':18} {'grid':>6} {'1-at-a-time':>11}")
+    for name in spaces.list_spaces():
+        s = spaces.get(name)
+        print(f"{name:24} {s.model:16} {s.dataset:18} {s.size:>6} {s.oneatatime_size:>11}")
+    return 0
+
+
+def _directory(args) -> str:
+    return args.dir or os.path.join("runs", "tuning", f"{args.space}-{args.tuner}")
+
+
+def _run(args) -> int:
+    from tuning import search, spaces
+
+    space = spaces.get(args.space)
+    search.check_tuner(args.tuner)
+    options = {}
+    if args.early_stopping:
+        options["early_stopping"] = args.early_stopping
+    rows = search.run(
+        space,
+        args.tuner,
+        directory=_directory(args),
+        dataset=args.dataset,
+        max_trials=args.max_trials,
+        epochs=args.epochs,
+        steps=QUICK_STEPS if args.quick else None,
+        data_dir=args.data_dir,
+        seed=args.seed,
+        verbose=args.verbose,
+        chief_timeout=args.chief_timeout,
+        **options,
+    )
+    if not search.is_worker():
+        _print_results(rows, space, _directory(args))
+    return 0
+
+
+def _distributed(args, argv) -> int:
+    """Start a chief and ``--workers`` workers on 127.0.0.1; wait for all of them."""
+    from tuning import search, spaces
+
+    if args.workers < 0:
+        raise ValueError(f"--workers must be >= 0. Received: {args.workers}")
+    spaces.get(args.space)
+    search.check_tuner(args.tuner)
+    child = [sys.executable, "-m", "tuning", *_without_workers(argv)]
+    port = search.free_port()
+    env = {**os.environ, "KERASTUNER_ORACLE_IP": "127.0.0.1", "KERASTUNER_ORACLE_PORT": str(port)}
+    chief = subprocess.Popen(child, env={**env, "KERASTUNER_TUNER_ID": "chief"})
+    try:
+        os.environ.update(env)
+        deadline = time.monotonic() + 300
+        while True:  # The chief imports TensorFlow and builds a model before it listens.
+            try:
+                search.wait_for_chief(timeout=1.0)
+                break
+            except ConnectionError:
+                if chief.poll() is not None or time.monotonic() > deadline:
+                    raise ConnectionError(
+                        f"The tuning chief did not start (exit code {chief.poll()}). "
+                        f"Received: port={port}"
+                    ) from None
+        workers = [
+            subprocess.Popen(child, env={**env, "KERASTUNER_TUNER_ID": f"worker{i}"})
+            for i in range(args.workers)
+        ]
+        codes = [w.wait() for w in workers]
+        chief.wait(timeout=120)
+    finally:
+        for name in ("KERASTUNER_ORACLE_IP", "KERASTUNER_ORACLE_PORT"):
+            os.environ.pop(name, None)
+        if chief.poll() is None:
+            chief.terminate()
+    if any(codes) or chief.returncode:
+        failed = f"workers {codes}, chief {chief.returncode}"
+        print(f"error: a search process failed (exit codes: {failed})", file=sys.stderr)
+        return 1
+    return 0  # The chief printed the results.
+
+
+def _without_workers(argv) -> list[str]:
+    out, skip = [], False
+    for arg in argv:
+        if skip:
+            skip = False
+        elif arg == "--workers":
+            skip = True
+        elif not arg.startswith("--workers="):
+            out.append(arg)
+    return out
+
+
+def _print_results(rows, space, directory) -> None:
+    from tuning import report
+
+    print(report.table(rows, list(space.values)))
+    done = sum(r["status"] == "COMPLETED" for r in rows)
+    print(f"{done} of {len(rows)} trials completed. Results: {directory}/results.csv, "
+          "results.json, results.png")  # fmt: skip
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,193 @@
+"""Search jobs: a KerasTuner tuner over a space, in a directory it can resume from.
+
+    rows = tuning.run("smoke", "grid", directory="runs/smoke-grid", dataset="digits")
+
+One directory holds one search: KerasTuner's own files (``oracle.json``,
+``trial_*/``), a marker (``search.json``) that refuses a different search, and the
+results (``results.csv``, ``results.json``, ``results.png``). Running the same call
+again after a kill continues: KerasTuner reloads its state (``overwrite=False``).
+Distributed: processes that set KERASTUNER_ORACLE_IP/PORT/TUNER_ID share the
+directory; the one whose id contains "chief" serves the oracle (see ``__main__``).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import time
+from pathlib import Path
+
+import keras_tuner as kt
+
+from tuning import oracles, report, spaces
+from tuning.hypermodel import ZooHyperModel
+from zoo.errors import did_you_mean
+
+TUNERS = ("grid", "random", "oneatatime")
+OBJECTIVE = "val_accuracy"
+MARKER = "search.json"
+
+
+class ZooTuner(kt.Tuner):
+    """KerasTuner's Tuner; each trial's ``zoo.fit`` run directory is inside its trial folder."""
+
+    def run_trial(self, trial, *args, **kwargs):
+        kwargs.setdefault("run_dir", os.path.join(self.get_trial_dir(trial.trial_id), "run"))
+        return super().run_trial(trial, *args, **kwargs)
+
+
+def make_tuner(
+    space,
+    tuner: str = "grid",
+    *,
+    directory,
+    dataset: str | None = None,
+    max_trials: int | None = None,
+    epochs: int | None = None,
+    steps: int | None = None,
+    data_dir=None,
+    seed: int = 0,
+    **fit_options,
+) -> ZooTuner:
+    """A tuner for ``space`` writing to ``directory`` (reloaded when it holds this search).
+
+    tuner: "grid" (every setting), "random" (``max_trials`` settings, default 10) or
+        "oneatatime" (baseline, then each hyperparameter's other values alone).
+    max_trials: stop after this many trials (grid and one-at-a-time: all by default).
+    epochs, steps, fit_options: see ``ZooHyperModel``.
+    """
+    space = spaces.get(space)
+    check_tuner(tuner)
+    if max_trials is not None and (
+        not isinstance(max_trials, int) or isinstance(max_trials, bool) or max_trials < 1
+    ):
+        raise ValueError(f"max_trials must be an integer >= 1. Received: max_trials={max_trials!r}")
+    hypermodel = ZooHyperModel(
+        space, dataset=dataset, data_dir=data_dir, epochs=epochs, steps=steps, seed=seed,
+        **fit_options,
+    )  # fmt: skip
+    directory = Path(directory)
+    marker = dict(
+        space=space.name,
+        tuner=tuner,
+        space_hash=space.fingerprint(),
+        dataset=hypermodel.dataset,
+        epochs=epochs,
+        steps=steps,
+        seed=seed,
+    )
+    claim_directory(directory, marker)
+    hp = kt.HyperParameters()
+    hypermodel.declare(hp)
+    objective = kt.Objective(OBJECTIVE, "max")
+    common = dict(objective=objective, hyperparameters=hp, seed=seed)
+    if tuner == "grid":
+        oracle = oracles.ResumableGridSearchOracle(max_trials=max_trials, **common)
+    elif tuner == "random":
+        oracle = kt.oracles.RandomSearchOracle(max_trials=max_trials or 10, **common)
+    else:
+        oracle = oracles.OneAtATimeOracle(max_trials=max_trials, **common)
+    return ZooTuner(
+        oracle=oracle,
+        hypermodel=hypermodel,
+        directory=str(directory.parent),
+        project_name=directory.name,
+        overwrite=False,
+    )
+
+
+def run(space, tuner: str = "grid", *, directory, verbose=1, chief_timeout=10.0, **options):
+    """Run (or continue) a search; returns the ranked trials (see ``report.collect``).
+
+    A worker process first checks that its chief answers within ``chief_timeout``
+    seconds, rather than wait for it as long as KerasTuner does (an hour).
+    """
+    if is_worker():
+        wait_for_chief(chief_timeout)
+    search = make_tuner(space, tuner, directory=directory, **options)
+    search.search(verbose=verbose)
+    if is_worker():
+        return []
+    space = spaces.get(space)
+    rows = report.collect(directory)
+    report.write(rows, directory, space=space, tuner=tuner)
+    return rows
+
+
+def check_tuner(tuner) -> str:
+    if tuner not in TUNERS:
+        raise ValueError(
+            f"Unknown tuner.{did_you_mean(tuner, TUNERS)} Known: {', '.join(TUNERS)}. "
+            f"Received: {tuner!r}"
+        )
+    return tuner
+
+
+def claim_directory(directory: Path, marker: dict) -> None:
+    """Make ``directory`` this search's, or refuse one that is not writable or another's."""
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        probe = directory / f".write-test-{os.getpid()}"
+        probe.touch()
+        probe.unlink()
+    except OSError as error:
+        raise PermissionError(
+            f"The results directory cannot be written ({error.strerror}). Choose another "
+            f"one (--dir). Received: directory='{directory}'"
+        ) from None
+    path = directory / MARKER
+    if path.exists():
+        found = json.loads(path.read_text())
+        differ = {k: (found.get(k), v) for k, v in marker.items() if found.get(k) != v}
+        if differ:
+            detail = ", ".join(f"{k}: {a!r} there, {b!r} now" for k, (a, b) in differ.items())
+            raise ValueError(
+                f"The results directory '{directory}' holds a different search ({detail}); "
+                f"results are never mixed. Use another --dir, or the same options to resume. "
+                f"Received: {marker}"
+            )
+    elif (directory / "oracle.json").exists():
+        raise ValueError(
+            f"The results directory '{directory}' holds a KerasTuner search that is not "
+            f"marked as this one ({MARKER} is missing). Use another --dir. Received: {marker}"
+        )
+    else:
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_text(json.dumps(marker, indent=2))
+        tmp.replace(path)
+
+
+def is_worker() -> bool:
+    tuner_id = os.environ.get("KERASTUNER_TUNER_ID", "")
+    return "KERASTUNER_ORACLE_IP" in os.environ and "chief" not in tuner_id
+
+
+def wait_for_chief(timeout: float = 10.0) -> None:
+    """Return once the chief's port accepts a connection; raise after ``timeout`` seconds."""
+    ip = os.environ.get("KERASTUNER_ORACLE_IP")
+    port = os.environ.get("KERASTUNER_ORACLE_PORT")
+    if not port or not port.isdigit():
+        raise ValueError(
+            f"A tuning worker needs KERASTUNER_ORACLE_PORT, the chief's port. Received: {port!r}"
+        )
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            with socket.create_connection((ip, int(port)), timeout=1.0):
+                return
+        except OSError:
+            if time.monotonic() >= deadline:
+                raise ConnectionError(
+                    f"No tuning chief answers at {ip}:{port} (waited {timeout:g} s). Start "
+                    "the chief first (KERASTUNER_TUNER_ID=chief), or let `python -m tuning "
+                    f"run ... --workers N` start both. Received: KERASTUNER_ORACLE_IP={ip}, "
+                    f"KERASTUNER_ORACLE_PORT={port}"
+                ) from None
+            time.sleep(0.2)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
