@@ -54,7 +54,10 @@ def test_grid_enumerates_the_product(tmp_path, data_dir):
     assert {"results.csv", "results.json", "results.png", "search.json"} <= {
         p.name for p in (tmp_path / "g").iterdir()
     }
-    assert len(json.loads((tmp_path / "g" / "results.json").read_text())["trials"]) == 4
+    results = json.loads((tmp_path / "g" / "results.json").read_text())
+    assert len(results["trials"]) == 4
+    assert results["best_test"]["trial"] == rows[0]["trial"]
+    assert 0 <= results["best_test"]["test_accuracy"] <= 1
 
 
 def test_one_at_a_time_varies_one_hyperparameter_per_trial(tmp_path, data_dir):

@@ -10,10 +10,12 @@ process with KERASTUNER_ORACLE_IP, KERASTUNER_ORACLE_PORT and KERASTUNER_TUNER_I
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 QUICK_STEPS = 5
 
@@ -171,6 +173,9 @@ def _print_results(rows, space, directory) -> None:
     done = sum(r["status"] == "COMPLETED" for r in rows)
     print(f"{done} of {len(rows)} trials completed. Results: {directory}/results.csv, "
           "results.json, results.png")  # fmt: skip
+    best = json.loads((Path(directory) / "results.json").read_text())["best_test"]
+    if best:
+        print(f"Best trial {best['trial']} on the test split: accuracy {best['test_accuracy']:.4f}")
 
 
 if __name__ == "__main__":

@@ -59,7 +59,7 @@ def table(rows: list[dict], hp_names=None, metric: str = "val_accuracy") -> str:
     return "\n".join(out)
 
 
-def write(rows: list[dict], directory, *, space: spaces.Space, tuner: str) -> dict:
+def write(rows: list[dict], directory, *, space: spaces.Space, tuner: str, best_test=None) -> dict:
     """Write results.csv, results.json and results.png into ``directory``; returns the paths."""
     directory = Path(directory)
     columns = []
@@ -70,7 +70,8 @@ def write(rows: list[dict], directory, *, space: spaces.Space, tuner: str) -> di
         writer = csv.DictWriter(f, fieldnames=columns)
         writer.writeheader()
         writer.writerows(rows)
-    meta = {"space": space.name, "tuner": tuner, "model": space.model, "trials": rows}
+    meta = {"space": space.name, "tuner": tuner, "model": space.model, "best_test": best_test}
+    meta["trials"] = rows
     paths["json"].write_text(json.dumps(meta, indent=2, default=str))
     figure(rows, paths["png"], space=space, tuner=tuner)
     return paths
@@ -103,11 +104,13 @@ def figure(rows, path, *, space: spaces.Space, tuner: str, metric: str = "val_ac
     else:
         varying = [h for h in names if len({str(r.get(h)) for r in done}) > 1] or names
         labels = [", ".join(str(r.get(h)) for h in varying) for r in done]
-        fig, ax = plt.subplots(figsize=(max(6, 0.35 * len(done) + 2), 4.5))
-        ax.bar(range(len(done)), [r.get(metric, 0) for r in done])
-        ax.set_xticks(range(len(done)), labels, rotation=90, fontsize=7)
-        ax.set_ylabel(metric)
-        ax.set_xlabel(" / ".join(varying))
+        # Horizontal bars, best on top, so that many settings stay readable.
+        fig, ax = plt.subplots(figsize=(8, max(3, 0.22 * len(done) + 1.5)))
+        ax.barh(range(len(done)), [r.get(metric, 0) for r in done])
+        ax.set_yticks(range(len(done)), labels, fontsize=7)
+        ax.invert_yaxis()
+        ax.set_xlabel(metric)
+        ax.set_ylabel(" / ".join(varying))
     fig.suptitle(f"{space.name} ({tuner}): {metric} per setting")
     fig.tight_layout()
     fig.savefig(path, dpi=100)

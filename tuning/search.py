@@ -111,8 +111,32 @@ def run(space, tuner: str = "grid", *, directory, verbose=1, chief_timeout=10.0,
         return []
     space = spaces.get(space)
     rows = report.collect(directory)
-    report.write(rows, directory, space=space, tuner=tuner)
+    best_test = evaluate_best(search, rows, directory)
+    report.write(rows, directory, space=space, tuner=tuner, best_test=best_test)
     return rows
+
+
+def evaluate_best(search: ZooTuner, rows: list[dict], directory) -> dict | None:
+    """The best trial's checkpoint scored on the test split, as the seeds report it."""
+    import keras
+
+    import zoo
+
+    best = next((r for r in rows if r.get("rank") == 1), None)
+    path = Path(directory) / f"trial_{best['trial']}" / "run" / "best.keras" if best else None
+    if path is None or not path.exists():
+        return None
+    hypermodel = search.hypermodel
+    _, data, _ = hypermodel.options(search.oracle.get_trial(best["trial"]).hyperparameters)
+    keep = ("batch_size", "image_size", "normalize", "mean", "std", "classes")
+    test = zoo.data.load(
+        hypermodel.dataset, "test", data_dir=hypermodel.data_dir,
+        **{k: v for k, v in data.items() if k in keep},
+    )  # fmt: skip
+    if hypermodel.steps:
+        test = test.take(hypermodel.steps)
+    result = zoo.evaluate(keras.models.load_model(path), test)
+    return {"trial": best["trial"], "test_accuracy": result.accuracy, "test_f1": result.f1}
 
 
 def check_tuner(tuner) -> str:

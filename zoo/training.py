@@ -151,6 +151,7 @@ def fit(
         batch_size=batch_size if y is not None else None,
         epochs=epochs,
         validation_data=validation,
+        shuffle=y is not None,  # a dataset shuffles itself (zoo.data.load(shuffle=...))
         steps_per_epoch=steps_per_epoch,
         callbacks=all_callbacks,
         class_weight=class_weight,
