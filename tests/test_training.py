@@ -169,7 +169,7 @@ def test_keras_file_saved_here_loads_on_the_other_backend(digits, tmp_path):
     model.save(tmp_path / "model.keras")
     other = "jax" if keras.backend.backend() == "tensorflow" else "tensorflow"
     script = (
-        "import sys, keras, numpy as np; d = sys.argv[1];"
+        "import sys, keras, numpy as np, zoo; d = sys.argv[1];"  # zoo registers its layers
         "m = keras.models.load_model(d + '/model.keras');"
         "np.save(d + '/y.npy', m.predict(np.load(d + '/x.npy'), verbose=0))"
     )

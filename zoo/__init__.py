@@ -9,11 +9,15 @@
 Runs on the TensorFlow and the JAX backend (``KERAS_BACKEND``).
 """
 
-from zoo import data, losses, metrics, models, plots
-from zoo.evaluation import Report, evaluate
-from zoo.registry import Preset, build, describe, get_preset, list_models, register_preset
-from zoo.training import fit
-from zoo.transfer import transfer
+from zoo.backend import configure_xla_cpu
+
+configure_xla_cpu()  # before anything starts JAX
+
+from zoo import data, losses, metrics, models, plots  # noqa: E402
+from zoo.evaluation import Report, evaluate  # noqa: E402
+from zoo.registry import Preset, build, describe, get_preset, list_models, register_preset  # noqa: E402
+from zoo.training import fit  # noqa: E402
+from zoo.transfer import transfer  # noqa: E402
 
 __all__ = [
     "Preset",

@@ -11,6 +11,7 @@ import keras
 from keras import layers
 
 from zoo.models import common
+from zoo.models.layers import MaxPooling2D
 from zoo.registry import register_preset
 
 
@@ -93,7 +94,7 @@ def build_cnn(
         if not inside:
             x = common.activation_layer(activation, name=f"conv{i}_act")(x)
         if pool:
-            pool_layer = layers.MaxPooling2D if pooling == "max" else layers.AveragePooling2D
+            pool_layer = MaxPooling2D if pooling == "max" else layers.AveragePooling2D
             x = pool_layer(pool_size, name=f"pool{i}")(x)
         if rate:
             x = layers.Dropout(rate, name=f"conv{i}_dropout")(x)
