@@ -8,7 +8,6 @@ medians is the number to read. Run: `KERAS_BACKEND=jax python -m benchmarks.thro
 from __future__ import annotations
 
 import argparse
-import json
 import statistics
 import time
 
@@ -16,6 +15,7 @@ import keras
 import numpy as np
 
 import zoo
+from benchmarks import publish
 
 
 def plain_keras_cnn(input_shape=(28, 28, 1), num_classes=10):
@@ -79,15 +79,13 @@ def main(argv=None):
     parser.add_argument("--json", help="also write the result to this file")
     args = parser.parse_args(argv)
     result = run(args.images, args.batch_size, args.rounds)
-    print(
+    return publish(
+        result,
         f"{result['backend']:>10}: zoo {result['zoo_images_per_s']:8.1f} img/s, "
         f"plain Keras {result['plain_images_per_s']:8.1f} img/s, "
-        f"ratio {result['ratio_zoo_over_plain']:.3f}"
+        f"ratio {result['ratio_zoo_over_plain']:.3f}",
+        args.json,
     )
-    if args.json:
-        with open(args.json, "w") as f:
-            json.dump(result, f, indent=2)
-    return result
 
 
 if __name__ == "__main__":

@@ -18,6 +18,8 @@ import time
 
 import keras
 
+from benchmarks import publish
+
 
 def trials_per_hour(space, dataset, epochs, max_trials, workers) -> tuple[float, int]:
     with tempfile.TemporaryDirectory() as directory:
@@ -65,14 +67,12 @@ def main(argv=None):
         "ratio_distributed_over_single": round(distributed / single, 3),
         "rounds": rates,
     }
-    print(
+    return publish(
+        result,
         f"{result['backend']:>10}: one process {single:7.0f} trials/h, chief + 2 workers "
-        f"{distributed:7.0f} trials/h, ratio {result['ratio_distributed_over_single']:.3f}"
+        f"{distributed:7.0f} trials/h, ratio {result['ratio_distributed_over_single']:.3f}",
+        args.json,
     )
-    if args.json:
-        with open(args.json, "w") as f:
-            json.dump(result, f, indent=2)
-    return result
 
 
 if __name__ == "__main__":
