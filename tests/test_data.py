@@ -289,3 +289,10 @@ def test_is_available_says_what_load_can_read_offline(tmp_path):
     assert zoo.data.is_available("digits", data_dir=tmp_path)
     assert not zoo.data.is_available("cifar10", data_dir=tmp_path)
     assert not zoo.data.is_available("fashion_mnist", data_dir=tmp_path, raw_dir=tmp_path)
+
+
+def test_model_options_follow_the_data_options():
+    spec = zoo.data.info("cifar10")
+    assert spec.model_options() == {"input_shape": (32, 32, 3), "num_classes": 10}
+    assert spec.model_options(64, ["cat", "dog"]) == {"input_shape": (64, 64, 3), "num_classes": 2}
+    assert spec.model_options((24, 28))["input_shape"] == (24, 28, 3)

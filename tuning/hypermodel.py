@@ -117,11 +117,8 @@ class ZooHyperModel(kt.HyperModel):
         builder, data, fit = split_options(self.space, self.declare(hp))
         if self._info is None:
             self._info = zoo.data.info(self.dataset, self.data_dir)
-        size = data.get("image_size")
-        size = (size, size) if isinstance(size, int) else size
-        shape = (*size, self._info.image_shape[-1]) if size else self._info.image_shape
-        builder.setdefault("input_shape", tuple(shape))
-        builder.setdefault("num_classes", len(data.get("classes") or ()) or self._info.num_classes)
+        shape_and_classes = self._info.model_options(data.get("image_size"), data.get("classes"))
+        builder = {**shape_and_classes, **builder}
         if self.epochs is not None:
             fit["epochs"] = min(fit["epochs"], self.epochs) if "epochs" in fit else self.epochs
         fit.setdefault("seed", self.seed)

@@ -45,20 +45,14 @@ def train(args) -> None:
     preset = zoo.get_preset(args.model)
     data_options = parse_assignments(args.data)
     spec = zoo.data.info(args.dataset)
-    image_size = data_options.get("image_size")
-    if isinstance(image_size, int):
-        image_size = (image_size, image_size)
-    shape = (*(image_size or spec.image_shape[:2]), spec.image_shape[2])
-    classes = data_options.get("classes")
     model_options = {
-        "input_shape": shape,
-        "num_classes": len(classes) if classes else spec.num_classes,
+        **spec.model_options(data_options.get("image_size"), data_options.get("classes")),
         **parse_assignments(args.set),
     }
     model = zoo.build(args.model, **model_options)
     fit_options = {**preset.fit, **parse_assignments(args.fit)}
-    epochs = args.epochs or fit_options.pop("epochs", 10)
-    fit_options.pop("epochs", None)
+    epochs = fit_options.pop("epochs", 10)
+    epochs = args.epochs or epochs
     out = args.out or Path("runs") / f"{args.model}-{args.dataset}"
     experiment.run(
         model,

@@ -45,6 +45,16 @@ class DatasetSpec:
     image_shape: tuple
     splits: dict[str, int]
 
+    def model_options(self, image_size=None, classes=None) -> dict:
+        """``input_shape`` and ``num_classes`` of a model fed by ``load(..., image_size,
+        classes)``: the builder options that follow from the data options."""
+        size = (image_size, image_size) if isinstance(image_size, int) else image_size
+        height_width = tuple(size) if size else tuple(self.image_shape[:2])
+        return {
+            "input_shape": (*height_width, self.image_shape[-1]),
+            "num_classes": len(classes) if classes else self.num_classes,
+        }
+
 
 def check_name(name) -> str:
     """Return ``name`` if the zoo knows it, else raise with the closest name."""
