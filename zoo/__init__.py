@@ -14,7 +14,9 @@ from zoo.backend import configure_xla_cpu
 configure_xla_cpu()  # before anything starts JAX
 
 from zoo import data, losses, metrics, models, plots  # noqa: E402
+from zoo.distribute import data_parallel  # noqa: E402
 from zoo.evaluation import Report, evaluate  # noqa: E402
+from zoo.precision import mixed_precision  # noqa: E402
 from zoo.registry import Preset, build, describe, get_preset, list_models, register_preset  # noqa: E402
 from zoo.training import fit  # noqa: E402
 from zoo.transfer import transfer  # noqa: E402
@@ -24,13 +26,16 @@ __all__ = [
     "Report",
     "build",
     "data",
+    "data_parallel",
     "describe",
+    "distribute",
     "evaluate",
     "fit",
     "get_preset",
     "list_models",
     "losses",
     "metrics",
+    "mixed_precision",
     "models",
     "plots",
     "register_preset",

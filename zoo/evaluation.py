@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 from sklearn.metrics import classification_report, confusion_matrix, precision_recall_fscore_support
 
-from zoo import metrics
+from zoo import distribute, metrics
 
 
 def numpy_batches(data):
@@ -180,7 +180,7 @@ def _predict(model, data, batch_size: int):
     probs, labels = [], []
     for x, y in numpy_batches(data):
         _check_batched(model, x)
-        probs.append(_probabilities(model.predict_on_batch(x)))
+        probs.append(_probabilities(distribute.predict_on_batch(model, x)))
         labels.append(y)
     if not probs:
         raise ValueError("`data` yielded no batches. Received: an empty dataset")
