@@ -50,7 +50,8 @@ def mock():
 
 
 def test_datasets_and_info():
-    assert set(zoo.data.DATASETS) == {*STOCK, "digits"}
+    clocks = {"clocks", "clocks/large", "clocks/hard", "clocks/original", "clocks/tiny"}
+    assert set(zoo.data.DATASETS) == {*STOCK, "digits", *clocks}
     spec = zoo.data.info("stl10")
     assert (spec.num_classes, spec.image_shape, spec.splits["train"]) == (10, (96, 96, 3), 5000)
     assert zoo.data.class_names("cifar10")[:2] == ["airplane", "automobile"]
@@ -199,7 +200,9 @@ def test_command_line_lists_datasets(data_dir, capsys):
     assert zoo_data_main(["list", "--data-dir", str(data_dir)]) == 0
     lines = capsys.readouterr().out.splitlines()
     assert len(lines) == len(zoo.data.DATASETS)
-    assert "digits" in lines[-1] and "not" not in lines[-1] and "not prepared" in lines[0]
+    states = dict(line.split(maxsplit=1) for line in lines)
+    assert states["digits"] == "prepared" and states["mnist"] == "not prepared"
+    assert states["clocks/hard"] == "made on first use"
 
 
 def test_fashion_mnist_without_raw_files_says_how_to_get_them(tmp_path):

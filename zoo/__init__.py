@@ -13,7 +13,7 @@ from zoo.backend import configure_xla_cpu
 
 configure_xla_cpu()  # before anything starts JAX
 
-from zoo import data, losses, metrics, models, plots  # noqa: E402
+from zoo import clock, data, losses, metrics, models, plots  # noqa: E402
 from zoo.distribute import data_parallel  # noqa: E402
 from zoo.evaluation import Report, evaluate  # noqa: E402
 from zoo.precision import mixed_precision  # noqa: E402
@@ -25,6 +25,7 @@ __all__ = [
     "Preset",
     "Report",
     "build",
+    "clock",
     "data",
     "data_parallel",
     "describe",

@@ -7,6 +7,9 @@ everything a report needs into one directory:
     out/report.json   the evaluation Report, plus wall time and epochs
     out/report.txt    the same, readable
     out/figures/      history, confusion matrix, per-class accuracy, predictions, t-SNE
+
+A clock model (``clock_*``) is scored by its common-sense error instead, with a grid
+of clocks read and an error histogram for figures.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ from pathlib import Path
 
 import keras
 
-from zoo import data, plots
+from zoo import clock, data, plots
 from zoo.evaluation import Report, evaluate
 from zoo.training import fit
 
@@ -34,7 +37,7 @@ def run(
     data_options: dict | None = None,
     verbose="auto",
     **fit_options,
-) -> Report:
+) -> Report | clock.ClockReport:
     """Train ``model`` on ``dataset``, evaluate it on the test split, write report and figures.
 
     ``data_options`` go to ``zoo.data.load_splits`` (normalize, augment, image_size, ...),
@@ -50,7 +53,12 @@ def run(
         model, train, val, epochs=epochs, run_dir=out / "run", verbose=verbose, **fit_options
     )
     seconds = time.perf_counter() - start
-    report = evaluate(model, test, class_names=spec.class_names)
+    reads_clocks = isinstance(model.layers[-1], clock.ClockOutput)
+    report = (
+        clock.evaluate(model, test)
+        if reads_clocks
+        else evaluate(model, test, class_names=spec.class_names)
+    )
 
     summary = {
         "model": model.name,
@@ -71,6 +79,11 @@ def run(
 
     figures = out / "figures"
     plots.plot_history(history, figures / "history.png")
+    if reads_clocks:
+        plots.plot_clock_predictions(model, test, figures / "predictions.png")
+        plots.plot_clock_errors(report, figures / "errors.png")
+        print(f"{text}\nReport and figures in {out}/")
+        return report
     plots.plot_confusion_matrix(report, figures / "confusion_matrix.png")
     plots.plot_per_class_accuracy(report, figures / "per_class_accuracy.png")
     plots.plot_predictions(model, test, figures / "predictions.png", class_names=spec.class_names)

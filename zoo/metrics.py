@@ -86,3 +86,32 @@ def top_k_accuracy(y_true, probabilities, k: int = 5) -> float:
     top = top_k_indices(probabilities, k)
     check_same_length(y_true=y_true, probabilities=top)
     return float(np.mean(np.any(top == y_true[:, None], axis=1)))
+
+
+DIAL_MINUTES = 720
+
+
+def common_sense_error(true_minutes, predicted_minutes):
+    """Minutes between two times on a 12-hour dial: the shortest way round, 0 to 360.
+
+    Times are minutes past 12:00 in [0, 720) (11:55 is 715); 11:55 and 0:05 are 10
+    minutes apart, 6:00 and 0:00 are 360. Takes scalars or arrays of the same shape and
+    returns a float or an array of per-example errors (seed 002's "common sense" loss,
+    in minutes rather than hours).
+    """
+    a = np.asarray(true_minutes, dtype=np.float64)
+    b = np.asarray(predicted_minutes, dtype=np.float64)
+    if a.shape != b.shape:
+        raise ValueError(
+            "The true and predicted times must have the same shape. "
+            f"Received: true_minutes.shape={a.shape}, predicted_minutes.shape={b.shape}"
+        )
+    for name, t in (("true_minutes", a), ("predicted_minutes", b)):
+        if t.size and (not np.all(np.isfinite(t)) or t.min() < 0 or t.max() >= DIAL_MINUTES):
+            raise ValueError(
+                f"`{name}` must be minutes past 12:00 in [0, {DIAL_MINUTES}). "
+                f"Received: values from {np.nanmin(t)} to {np.nanmax(t)}"
+            )
+    d = np.abs(a - b)
+    error = np.minimum(d, DIAL_MINUTES - d)
+    return float(error) if error.ndim == 0 else error

@@ -18,7 +18,7 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from zoo.evaluation import take_examples
-from zoo.metrics import as_labels
+from zoo.metrics import as_labels, common_sense_error
 
 DPI = 120
 RIGHT, WRONG = "tab:green", "tab:red"
@@ -259,3 +259,40 @@ def plot_tsne(
         fig.colorbar(scatter, ax=ax, label="class")
     ax.set(title=f"t-SNE of layer {target.name!r} ({len(x)} examples)", xticks=[], yticks=[])
     return _save(fig, path)
+
+
+def plot_clock_predictions(model, data, path=None, *, n: int = 16, seed=0, tolerance=5.0):
+    """A grid of n random clocks titled "true / read" (h:mm), red when more than
+    ``tolerance`` minutes off."""
+    from zoo import clock
+
+    x, y = take_examples(data, n, seed=seed)
+    true = np.asarray(y, np.float64).reshape(-1)
+    read = clock.predict_minutes(model, x)
+    errors = common_sense_error(true, read)
+    titles = [
+        f"{clock.format_time(t)} / {clock.format_time(p)}" for t, p in zip(true, read, strict=True)
+    ]
+    colors = [RIGHT if e <= tolerance else WRONG for e in errors]
+    fig = _grid(x, titles, colors, ncols=math.ceil(math.sqrt(len(x))))
+    fig.suptitle(f"true / read (red: more than {tolerance:g} min off)", fontsize=10)
+    return _save(fig, path)
+
+
+def plot_clock_errors(reports, path=None, labels=None) -> Figure:
+    """Histogram of common-sense errors (minutes, log-spaced bins) for one or more
+    ``zoo.clock.ClockReport``s, with each one's median in the legend."""
+    reports = reports if isinstance(reports, (list, tuple)) else [reports]
+    labels = labels or [report.framing for report in reports]
+    fig = Figure(figsize=(7, 4), layout="constrained")
+    ax = fig.subplots()
+    bins = np.concatenate([[0], np.geomspace(0.1, 360, 40)])
+    for report, name in zip(reports, labels, strict=True):
+        label = f"{name} (median {report.median:.1f}, mean {report.mean:.1f})"
+        ax.hist(report.errors, bins=bins, histtype="step", linewidth=1.5, label=label)
+    ax.set_xscale("symlog", linthresh=0.1)
+    ax.set_xlabel("common-sense error (minutes)")
+    ax.set_ylabel("clocks")
+    ax.legend(fontsize=8)
+    return _save(fig, path)
+

@@ -23,7 +23,10 @@ def main(argv=None) -> int:
 
     if args.command == "list":
         for name in sources.DATASETS:
-            state = "prepared" if sources.is_prepared(name, args.data_dir) else "not prepared"
+            if sources.is_prepared(name, args.data_dir):
+                state = "prepared"
+            else:
+                state = "made on first use" if name in sources.GENERATED else "not prepared"
             print(f"{name:20s} {state}")
         return 0
     try:

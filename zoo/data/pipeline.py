@@ -1,5 +1,7 @@
 """tf.data pipelines: tfds examples -> batched (float32 NHWC images, int32 labels).
 
+(Sets whose label is a value, like the clocks' time, keep it as float32.)
+
 Images are cached in memory as uint8 (after the class filter and resize), a quarter
 of float32's size; shuffling, batching, augmentation (in 0..255) and normalization
 run after the cache, on batches.
@@ -56,6 +58,11 @@ def load(
     size = _check_image_size(image_size)
     specs = aug.parse(augment)
     spec = sources.info(name, data_dir)
+    if spec.label_feature != "label" and (classes is not None or balance):
+        raise ValueError(
+            f"The labels of '{name}' are {spec.label_feature} values, not classes, so classes= and "
+            f"balance= do not apply. Received: classes={classes!r}, balance={balance!r}"
+        )
     ids = _resolve_classes(spec, classes)
     if size is None and None in spec.image_shape[:2]:
         raise ValueError(
@@ -169,7 +176,7 @@ def _examples(builder, split, size, class_ids, native_shape):
         if size is not None:
             x = tf.image.resize(x, size, method="bilinear", antialias=antialias)
             x = tf.cast(tf.clip_by_value(tf.round(x), 0, 255), tf.uint8)
-        return x, tf.cast(y, tf.int32)
+        return x, tf.cast(y, tf.int32 if y.dtype.is_integer else tf.float32)
 
     return ds.map(convert, num_parallel_calls=tf.data.AUTOTUNE)
 

@@ -9,11 +9,21 @@ from pathlib import Path
 
 import tensorflow_datasets as tfds
 
+from zoo.data import clocks, fashion_mnist, names
 from zoo.data import digits as _digits  # noqa: F401  (registers the "digits" builder)
-from zoo.data import fashion_mnist, names
 from zoo.errors import did_you_mean
 
-DATASETS = ("mnist", "fashion_mnist", "cifar10", "cifar100", "stl10", "oxford_flowers102", "digits")
+# Sets the zoo makes itself, here and now: never downloaded.
+GENERATED = ("digits", "clocks", *(f"clocks/{c.name}" for c in clocks.Clocks.BUILDER_CONFIGS[1:]))
+DATASETS = (
+    "mnist",
+    "fashion_mnist",
+    "cifar10",
+    "cifar100",
+    "stl10",
+    "oxford_flowers102",
+    *GENERATED,
+)
 
 # Split sizes, for info() when the data is not (or only mock-) prepared.
 _KNOWN_SPLITS = {
@@ -24,8 +34,15 @@ _KNOWN_SPLITS = {
     "stl10": {"train": 5000, "test": 8000, "unlabelled": 100000},
     "oxford_flowers102": {"train": 1020, "validation": 1020, "test": 6149},
     "digits": {"train": 1437, "test": 360},
+    **{
+        "clocks" if c.name == "default" else f"clocks/{c.name}": dict(c.splits)
+        for c in clocks.Clocks.BUILDER_CONFIGS
+    },
 }
-VALIDATION_SPLITS = {"oxford_flowers102": "validation"}
+VALIDATION_SPLITS = {
+    "oxford_flowers102": "validation",
+    **{name: "validation" for name in GENERATED if name.startswith("clocks")},
+}
 
 # Captured at import so that a patched one (tfds.testing.mock_data) can be told apart.
 _DOWNLOAD_AND_PREPARE = vars(tfds.core.DatasetBuilder)["download_and_prepare"]
@@ -44,16 +61,17 @@ class DatasetSpec:
     class_names: list[str]
     image_shape: tuple
     splits: dict[str, int]
+    label_feature: str = "label"  # "time" for clocks: the label is a value, not a class
 
     def model_options(self, image_size=None, classes=None) -> dict:
         """``input_shape`` and ``num_classes`` of a model fed by ``load(..., image_size,
         classes)``: the builder options that follow from the data options."""
         size = (image_size, image_size) if isinstance(image_size, int) else image_size
         height_width = tuple(size) if size else tuple(self.image_shape[:2])
-        return {
-            "input_shape": (*height_width, self.image_shape[-1]),
-            "num_classes": len(classes) if classes else self.num_classes,
-        }
+        options = {"input_shape": (*height_width, self.image_shape[-1])}
+        if self.label_feature == "label":  # not for the clocks, whose label is a time
+            options["num_classes"] = len(classes) if classes else self.num_classes
+        return options
 
 
 def check_name(name) -> str:
@@ -103,6 +121,7 @@ def info(name, data_dir=None) -> DatasetSpec:
         class_names=label_names,
         image_shape=tuple(builder.info.features["image"].shape),
         splits=splits or dict(_KNOWN_SPLITS[name]),
+        label_feature=builder.info.supervised_keys[1],
     )
 
 
@@ -116,7 +135,7 @@ def is_prepared(name, data_dir=None) -> bool:
 
 def is_available(name, data_dir=None, raw_dir=None) -> bool:
     """Whether ``load`` can read ``name`` here without downloading anything."""
-    if name == "digits" or is_prepared(name, data_dir):
+    if name in GENERATED or is_prepared(name, data_dir):
         return True
     raw = fashion_mnist.find_raw_dir(raw_dir) if name == "fashion_mnist" else None
     return raw is not None and all((raw / f).is_file() for f in fashion_mnist.FILENAMES)
@@ -125,15 +144,15 @@ def is_available(name, data_dir=None, raw_dir=None) -> bool:
 def prepared_builder(name, *, data_dir=None, raw_dir=None, download=True):
     """A tfds builder for ``name`` whose data is ready to read, preparing it if need be.
 
-    ``digits`` and ``fashion_mnist`` (from local raw files) are prepared even when
-    ``download=False``: nothing is downloaded for them.
+    The ``GENERATED`` sets (digits, clocks) and ``fashion_mnist`` from local raw files
+    are prepared even when ``download=False``: nothing is downloaded for them.
     """
     builder = _builder(name, data_dir)
     if is_mocked() or _ready(builder):
         return builder
     root = resolve_data_dir(data_dir)
-    if name == "digits":
-        _prepare_cleanly(root, name, lambda: builder.download_and_prepare())
+    if name in GENERATED:
+        _prepare_cleanly(root, builder.name, lambda: builder.download_and_prepare())
         return builder
     if name == "fashion_mnist":
         raw = fashion_mnist.find_raw_dir(raw_dir)

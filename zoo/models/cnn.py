@@ -37,6 +37,7 @@ def build_cnn(
     l1: float = 0.0,
     l2: float = 0.0,
     output_activation: str | None = "softmax",
+    include_top: bool = True,
     name: str = "cnn",
 ) -> keras.Model:
     """conv -> (BN) -> act -> (pool) -> (dropout) per layer, then flatten or pool -> dense head.
@@ -44,10 +45,13 @@ def build_cnn(
     ``batch_norm`` follows each conv; ``dense_batch_norm`` each hidden dense layer
     (seed 000 puts it after the first dense layer only: ``(True, False)``).
     ``conv_dropout`` comes after a layer's pooling, ``dense_dropout`` after each
-    hidden dense layer. ``l1``/``l2`` regularise every kernel.
+    hidden dense layer. ``l1``/``l2`` regularise every kernel. ``include_top=False``
+    leaves out the ``head`` layer: the model outputs the last hidden features, as a
+    backbone for other heads (the clock models).
     """
     input_shape = common.check_shape(input_shape, 3)
-    common.check_num_classes(num_classes)
+    if include_top:
+        common.check_num_classes(num_classes)
     filters = common.check_positive_ints("filters", filters)
     n = len(filters)
     kernels = common.check_positive_ints(
@@ -114,8 +118,9 @@ def build_cnn(
             name=f"dense{i}",
             **weights,
         )
-    outputs = common.classifier_head(x, num_classes, output_activation, **weights)
-    return keras.Model(inputs, outputs, name=name)
+    if include_top:
+        x = common.classifier_head(x, num_classes, output_activation, **weights)
+    return keras.Model(inputs, x, name=name)
 
 
 def _check_spatial(input_shape, kernels, strides, paddings, pools, pool_size, name):
