@@ -13,7 +13,7 @@ from zoo.backend import configure_xla_cpu
 
 configure_xla_cpu()  # before anything starts JAX
 
-from zoo import clock, data, losses, metrics, models, plots  # noqa: E402
+from zoo import clock, data, generative, losses, metrics, models, plots, quality  # noqa: E402
 from zoo.distribute import data_parallel  # noqa: E402
 from zoo.evaluation import Report, evaluate  # noqa: E402
 from zoo.precision import mixed_precision  # noqa: E402
@@ -32,6 +32,7 @@ __all__ = [
     "distribute",
     "evaluate",
     "fit",
+    "generative",
     "get_preset",
     "list_models",
     "losses",
@@ -39,6 +40,7 @@ __all__ = [
     "mixed_precision",
     "models",
     "plots",
+    "quality",
     "register_preset",
     "transfer",
 ]

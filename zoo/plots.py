@@ -296,3 +296,69 @@ def plot_clock_errors(reports, path=None, labels=None) -> Figure:
     ax.legend(fontsize=8)
     return _save(fig, path)
 
+
+def _show(image, value_range) -> tuple[np.ndarray, str | None]:
+    """An image for imshow: clipped to ``value_range``, or rescaled to its own range."""
+    if value_range is None:
+        return _display(image)
+    low, high = value_range
+    image = np.clip((np.asarray(image, np.float32) - low) / (high - low), 0.0, 1.0)
+    if image.ndim == 3 and image.shape[-1] == 1:
+        image = image[..., 0]
+    return image, ("gray" if image.ndim == 2 else None)
+
+
+def plot_image_grid(
+    images, path=None, *, row_labels=None, col_labels=None, title=None, value_range=(0.0, 1.0)
+) -> Figure:
+    """Images laid out as given: ``(rows, cols, H, W, C)``, or ``(n, H, W, C)`` as one row.
+
+    Latent traversals and walks (``zoo.generative.traverse``/``walk``) and reconstructions
+    use it. ``value_range`` is the pixel range shown black to white (None: per image).
+    """
+    images = np.asarray(images)
+    if images.ndim == 3:
+        images = images[..., None]  # (n, H, W) greyscale
+    if images.ndim == 4:
+        images = images[None]
+    if images.ndim != 5 or images.shape[-1] not in (1, 3):
+        raise ValueError(
+            "`images` must be (rows, cols, H, W, C) or (n, H, W, C) with 1 or 3 channels. "
+            f"Received: images.shape={images.shape}"
+        )
+    rows, cols = images.shape[:2]
+    for labels, count, what in ((row_labels, rows, "row"), (col_labels, cols, "col")):
+        if labels is not None and len(labels) != count:
+            raise ValueError(
+                f"`{what}_labels` needs {count} entries. Received: {len(labels)} labels"
+            )
+    fig = Figure(figsize=(1.2 * cols + (0.8 if row_labels else 0), 1.2 * rows + 0.3), dpi=DPI)
+    axes = fig.subplots(rows, cols, squeeze=False, gridspec_kw={"wspace": 0.05, "hspace": 0.1})
+    for (r, c), ax in np.ndenumerate(axes):
+        image, cmap = _show(images[r, c], value_range)
+        ax.imshow(image, cmap=cmap, vmin=0, vmax=1, interpolation="nearest")
+        ax.set_xticks([])
+        ax.set_yticks([])
+        if row_labels is not None and c == 0:
+            ax.set_ylabel(str(row_labels[r]), fontsize=8)
+        if col_labels is not None and r == 0:
+            ax.set_title(str(col_labels[c]), fontsize=8)
+    if title:
+        fig.suptitle(title, fontsize=10)
+    return _save(fig, path)
+
+
+def plot_reconstructions(
+    originals, reconstructions, path=None, *, titles=None, value_range=(0.0, 1.0)
+) -> Figure:
+    """Originals in the top row over their reconstructions (seed 000's Figure 3)."""
+    originals, reconstructions = np.asarray(originals), np.asarray(reconstructions)
+    if originals.shape != reconstructions.shape:
+        raise ValueError(
+            "`originals` and `reconstructions` must have the same shape. Received: "
+            f"{originals.shape} and {reconstructions.shape}"
+        )
+    return plot_image_grid(
+        np.stack([originals, reconstructions]), path, row_labels=["original", "reconstruction"],
+        col_labels=titles, value_range=value_range,
+    )  # fmt: skip

@@ -17,6 +17,7 @@ if keras.backend.backend() != "tensorflow":
     except (RuntimeError, ValueError):  # TensorFlow already initialised its devices.
         pass
 
+from zoo.data.folder import load_folder  # noqa: E402
 from zoo.data.pipeline import load, load_splits  # noqa: E402
 from zoo.data.sources import (  # noqa: E402
     DATASETS,
@@ -26,14 +27,17 @@ from zoo.data.sources import (  # noqa: E402
     info,
     is_available,
 )
+from zoo.data.unlabelled import images  # noqa: E402
 
 __all__ = [
     "DATASETS",
     "DatasetNotAvailableError",
     "DatasetSpec",
     "class_names",
+    "images",
     "info",
     "is_available",
     "load",
+    "load_folder",
     "load_splits",
 ]

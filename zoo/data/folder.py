@@ -1,0 +1,87 @@
+"""Image sets that tfds lacks, read from a folder by ``tfds.folder_dataset.ImageFolder``.
+
+The folder holds ``root/<split>/<label>/<image>.{jpg,jpeg,png}`` (for example seed
+002's Kaggle butterflies: ``root/train/ADONIS/1.jpg``). Batches come out like
+``zoo.data.load``'s: ``(float32 NHWC images, int32 labels)``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import tensorflow as tf
+import tensorflow_datasets as tfds
+
+from zoo.data import pipeline
+
+FOLDER_NORMALIZE = ("unit", "centered", None)
+
+
+def folder_builder(root, channels: int = 3) -> tfds.folder_dataset.ImageFolder:
+    """The ``ImageFolder`` builder for ``root``, decoding images to ``channels`` channels."""
+    path = Path(root).expanduser()
+    if not path.is_dir():
+        raise FileNotFoundError(
+            "An image folder must be a directory laid out as root/<split>/<label>/<image>. "
+            f"Received: root={str(root)!r} (not a directory)"
+        )
+    if channels not in (1, 3):
+        raise ValueError(f"`channels` must be 1 or 3. Received: channels={channels!r}")
+    builder = tfds.folder_dataset.ImageFolder(str(path), shape=(None, None, channels))
+    if not builder.info.splits:
+        raise ValueError(
+            f"No images found under {path}: it needs root/<split>/<label>/<image>.jpg|png. "
+            f"Received: root={str(root)!r}"
+        )
+    return builder
+
+
+def load_folder(
+    root,
+    split: str = "train",
+    *,
+    batch_size: int = 128,
+    image_size=None,
+    channels: int = 3,
+    normalize: str | None = "unit",
+    shuffle: bool | None = None,
+    seed: int | None = None,
+    cache: bool = True,
+    drop_remainder: bool = False,
+) -> tf.data.Dataset:
+    """Batches of ``(images, labels)`` from ``split`` of an image folder, resized to
+    ``image_size`` (required: a folder's images may differ in size). Labels number the
+    label folders in sorted order (``folder_builder(root).info.features["label"].names``).
+    """
+    size = pipeline._check_image_size(image_size)
+    if size is None:
+        raise ValueError(
+            "Images in a folder may differ in size, so they need image_size=(height, width). "
+            "Received: image_size=None"
+        )
+    if not isinstance(batch_size, int) or isinstance(batch_size, bool) or batch_size < 1:
+        raise ValueError(f"batch_size must be a positive integer. Received: {batch_size!r}")
+    if normalize not in FOLDER_NORMALIZE:
+        raise ValueError(
+            f"normalize must be one of {FOLDER_NORMALIZE} for a folder. Received: {normalize!r}"
+        )
+    builder = folder_builder(root, channels)
+    splits = list(builder.info.splits.keys())
+    if split not in splits:
+        raise ValueError(f"Unknown split for {root}: its splits are {splits}. Received: {split!r}")
+    shuffle = split.startswith("train") if shuffle is None else shuffle
+
+    def resize(x, y):
+        x = tf.image.resize(x, size, method="bilinear", antialias=True)
+        return tf.cast(tf.clip_by_value(tf.round(x), 0, 255), tf.uint8), tf.cast(y, tf.int32)
+
+    ds = builder.as_dataset(split=split, as_supervised=True, shuffle_files=False)
+    ds = ds.map(resize, num_parallel_calls=tf.data.AUTOTUNE)
+    if cache:
+        ds = ds.cache()
+    if shuffle:
+        ds = ds.shuffle(builder.info.splits[split].num_examples, seed=seed)
+    scale = pipeline._normalizer(normalize, None, None, channels, None)
+    ds = ds.batch(batch_size, drop_remainder=drop_remainder, num_parallel_calls=tf.data.AUTOTUNE)
+    ds = ds.map(lambda x, y: (scale(tf.cast(x, tf.float32)), y), tf.data.AUTOTUNE)
+    return ds.prefetch(tf.data.AUTOTUNE)

@@ -1,0 +1,217 @@
+"""Convolutional auto-encoders: strided convs down, transposed convs back up (seeds 000, 002).
+
+``build_cae`` returns an ordinary functional model ``images -> reconstructions``
+made of two named functional sub-models, ``model.get_layer("encoder")`` and
+``model.get_layer("decoder")``, so the latent space can be used on its own.
+With ``latent_dim`` the encoder ends in a dense latent vector; without it the
+latent is the last conv's feature map (seed 000's 12x12x64). The VAE reuses the
+conv stacks and checks defined here.
+"""
+
+from __future__ import annotations
+
+import math
+
+import keras
+from keras import layers
+
+from zoo.models import common
+from zoo.registry import register_preset
+
+
+def check_latent_dim(latent_dim) -> int:
+    if not isinstance(latent_dim, int) or isinstance(latent_dim, bool) or latent_dim < 1:
+        raise ValueError(
+            f"`latent_dim` must be an integer >= 1. Received: latent_dim={latent_dim!r}"
+        )
+    return latent_dim
+
+
+def decoder_plan(
+    input_shape, filters, strides, decoder_filters, decoder_strides, output_conv, dense_latent
+):
+    """Check the encoder and decoder lists; return the decoder's filters, strides and the
+    (height, width) it starts from, which the transposed convs must scale up exactly."""
+    height, width, channels = input_shape
+    filters = common.check_positive_ints("filters", filters)
+    strides = common.check_positive_ints(
+        "strides", common.per_layer("strides", strides, len(filters))
+    )
+    if decoder_filters is None:
+        decoder_filters = filters[::-1] if output_conv else (*filters[-2::-1], channels)
+    decoder_filters = common.check_positive_ints("decoder_filters", decoder_filters)
+    if decoder_strides is None:
+        decoder_strides = strides[::-1] if len(decoder_filters) == len(filters) else 2
+    decoder_strides = common.check_positive_ints(
+        "decoder_strides",
+        common.per_layer("decoder_strides", decoder_strides, len(decoder_filters)),
+    )
+    if not output_conv and decoder_filters[-1] != channels:
+        raise ValueError(
+            f"The last transposed conv makes the output image, so it needs {channels} filters "
+            f"(the input's channels), or use output_conv=True. "
+            f"Received: decoder_filters={decoder_filters}"
+        )
+    scale = math.prod(decoder_strides)
+    if dense_latent:
+        fits = height % scale == 0 and width % scale == 0
+        start = (height // scale, width // scale)
+    else:
+        down = math.prod(strides)
+        fits = height % down == 0 and width % down == 0 and scale == down
+        start = (height // down, width // down)
+    if not fits:
+        if dense_latent:
+            why = f"the decoder's total stride ({scale}) must divide the height and width"
+        else:
+            why = (
+                f"the encoder's total stride ({math.prod(strides)}) must divide the height and "
+                f"width, and the decoder's total stride ({scale}) must equal it"
+            )
+        raise ValueError(
+            f"The decoder cannot reproduce a {height}x{width} image exactly: {why}. Resize the "
+            "images (zoo.data.load(..., image_size=...)) or change the strides. "
+            f"Received: input_shape={tuple(input_shape)}"
+        )
+    return filters, strides, decoder_filters, decoder_strides, start
+
+
+def conv_stack(x, filters, strides, *, kernel_size, activation, prefix="conv"):
+    """Strided ``same`` convs named ``conv1``, ``conv2``, ..."""
+    for i, (f, s) in enumerate(zip(filters, strides), start=1):
+        inside = common.fused(activation, False)
+        x = layers.Conv2D(
+            f, kernel_size, strides=s, padding="same", activation=inside, name=f"{prefix}{i}"
+        )(x)
+        if not inside:
+            x = common.activation_layer(activation, name=f"{prefix}{i}_act")(x)
+    return x
+
+
+def deconv_stack(
+    x, filters, strides, *, kernel_size, activation, output_conv, channels, output_activation
+):
+    """Transposed convs ``deconv1``, ...; the last one (or a final ``output`` conv) makes
+    the image with ``output_activation``."""
+    for i, (f, s) in enumerate(zip(filters, strides), start=1):
+        last = i == len(filters) and not output_conv
+        kind = output_activation if last else activation
+        inside = common.fused(kind, False)
+        x = layers.Conv2DTranspose(
+            f, kernel_size, strides=s, padding="same", activation=inside, name=f"deconv{i}"
+        )(x)
+        if not inside:
+            x = common.activation_layer(kind, name=f"deconv{i}_act")(x)
+    if output_conv:
+        x = layers.Conv2D(
+            channels, kernel_size, padding="same", activation=output_activation, name="output"
+        )(x)
+    return x
+
+
+def dense_to_map(latent, start, channels, activation):
+    """Dense ``latent -> h*w*c`` then reshape, where the decoder starts from a vector."""
+    x = layers.Dense(start[0] * start[1] * channels, name="project")(latent)
+    x = layers.Reshape((*start, channels), name="reshape")(x)
+    if activation != "linear":
+        x = common.activation_layer(activation, name="project_act")(x)
+    return x
+
+
+def build_cae(
+    input_shape=(28, 28, 1),
+    *,
+    filters=(32, 64),
+    kernel_size: int = 3,
+    strides=2,
+    activation: str = "relu",
+    latent_dim: int | None = None,
+    latent_activation: str = "linear",
+    decoder_filters=None,
+    decoder_strides=None,
+    decoder_start_channels: int | None = None,
+    decoder_activation: str = "linear",
+    output_conv: bool = False,
+    output_activation: str = "sigmoid",
+    name: str = "cae",
+) -> keras.Model:
+    """Encoder ``conv1..n`` (``same`` padding) [-> flatten -> dense ``latent``], decoder
+    [``project`` dense -> reshape ->] ``deconv1..m`` [-> ``output`` conv].
+
+    ``decoder_filters`` defaults to the encoder's in reverse, ending in the image's
+    channels (seed 000: 32, 16, 3); with ``output_conv`` a final 3x3 conv makes the
+    image instead (seed 002). A dense latent starts the decoder from a
+    ``decoder_start_channels``-deep map (default: the last conv's filters) sized so
+    that the decoder's strides give back the input size exactly.
+    """
+    input_shape = common.check_shape(input_shape, 3)
+    if latent_dim is not None:
+        check_latent_dim(latent_dim)
+    if not isinstance(kernel_size, int) or kernel_size < 1:
+        raise ValueError(f"`kernel_size` must be a positive int. Received: {kernel_size!r}")
+    for option, value in (
+        ("activation", activation),
+        ("latent_activation", latent_activation),
+        ("decoder_activation", decoder_activation),
+        ("output_activation", output_activation),
+    ):
+        common.check_choice(option, value, common.ACTIVATIONS)
+    filters, strides, dec_filters, dec_strides, start = decoder_plan(
+        input_shape, filters, strides, decoder_filters, decoder_strides, output_conv,
+        latent_dim is not None,
+    )  # fmt: skip
+    start_channels = decoder_start_channels or filters[-1]
+    common.check_positive_ints("decoder_start_channels", start_channels)
+
+    images = keras.Input(input_shape, name="images")
+    x = conv_stack(images, filters, strides, kernel_size=kernel_size, activation=activation)
+    if latent_dim is not None:
+        x = layers.Flatten(name="flatten")(x)
+        x = layers.Dense(latent_dim, activation=latent_activation, name="latent")(x)
+    encoder = keras.Model(images, x, name="encoder")
+
+    if latent_dim is not None:
+        latent = keras.Input((latent_dim,), name="latent")
+        y = dense_to_map(latent, start, start_channels, decoder_activation)
+    else:
+        latent = keras.Input(encoder.output.shape[1:], name="latent")
+        y = latent
+    y = deconv_stack(
+        y, dec_filters, dec_strides, kernel_size=kernel_size, activation=activation,
+        output_conv=output_conv, channels=input_shape[-1], output_activation=output_activation,
+    )  # fmt: skip
+    decoder = keras.Model(latent, y, name="decoder")
+
+    inputs = keras.Input(input_shape, name="images")
+    return keras.Model(inputs, decoder(encoder(inputs)), name=name)
+
+
+register_preset(
+    "cae", build_cae, description="Convolutional auto-encoder family: strided convs, transposed."
+)
+register_preset(
+    "cosc420_cae",
+    build_cae,
+    description="Seed 000's CAE: 3x3/2 convs 16-32-64 to a 12x12x64 latent and back to 96x96x3.",
+    source="seed 000, Tables 6-7 (47,107 parameters)",
+    fit={"optimizer": "adam", "learning_rate": 1e-4, "epochs": 150, "loss": "mse"},
+    batch_size=16,
+    input_shape=(96, 96, 3),
+    filters=(16, 32, 64),
+)
+register_preset(
+    "idl_mnist_cae",
+    build_cae,
+    description="Seed 002's MNIST CAE: four 3x3/2 convs (128), dense latent 32, one deconv.",
+    source="seed 002, Section 3.2.1 and Table 10 (latent 32, 10 epochs)",
+    fit={"optimizer": "adam", "learning_rate": 1e-3, "epochs": 10, "loss": "binary_crossentropy"},
+    batch_size=128,
+    input_shape=(28, 28, 1),
+    filters=(128, 128, 128, 128),
+    latent_dim=32,
+    latent_activation="sigmoid",
+    decoder_filters=(128,),
+    decoder_strides=(2,),
+    decoder_start_channels=64,
+    output_conv=True,
+)
