@@ -8,6 +8,7 @@ test split (seed 002 quotes hours: 0.1921 h is 11.5 min).
     python examples/clocks.py --epochs 12 --out runs/clocks
     python examples/clocks.py --dataset clocks/hard --out runs/clocks-hard
     python examples/clocks.py --quick      # a one-minute smoke run on clocks/tiny
+    python examples/clocks.py --trained runs/clocks --dataset clocks/hard --out runs/robust
 """
 
 from __future__ import annotations
@@ -44,6 +45,12 @@ def main(argv=None) -> list[dict]:
     parser.add_argument("--models", nargs="*", help="row names or presets to run (default: all)")
     parser.add_argument("--out", type=Path, default=Path("runs/clocks"))
     parser.add_argument("--quick", action="store_true", help="clocks/tiny, 1 epoch, tiny models")
+    parser.add_argument(
+        "--trained",
+        type=Path,
+        help="no training: score the models an earlier run wrote to this --out (a robustness "
+        "test, e.g. models trained on clocks scored on clocks/hard)",
+    )
     args = parser.parse_args(argv)
     if not args.dataset.startswith("clocks"):
         parser.error(f"--dataset must be a clocks set. Received: {args.dataset}")
@@ -59,17 +66,19 @@ def main(argv=None) -> list[dict]:
         fit.pop("epochs", None)
         if args.quick:
             options = {**options, "filters": (8, 16), "conv_dropout": 0.0, "dense_units": (32,)}
-        model = zoo.build(preset, input_shape=shape, **options)
-        out = (
-            args.out
-            / model.name
-            / (f"{options['num_classes']}" if "num_classes" in options else "")
-        )
-        keras.utils.set_random_seed(0)
-        report = experiment.run(
-            model, dataset, out, epochs=epochs, batch_size=args.batch_size, verbose=2, **fit
-        )
-        summary = json.loads((out / "report.json").read_text())
+        run = Path(preset) / (f"{options['num_classes']}" if "num_classes" in options else "")
+        if args.trained:
+            model = keras.models.load_model(args.trained / run / "run" / "best.keras")
+            report = zoo.clock.evaluate(model, zoo.data.load(dataset, "test"))
+            summary = json.loads((args.trained / run / "report.json").read_text())
+        else:
+            model = zoo.build(preset, input_shape=shape, **options)
+            keras.utils.set_random_seed(0)
+            report = experiment.run(
+                model, dataset, args.out / run, epochs=epochs, batch_size=args.batch_size,
+                verbose=2, **fit,
+            )  # fmt: skip
+            summary = json.loads((args.out / run / "report.json").read_text())
         rows.append(
             {
                 "model": row_name,

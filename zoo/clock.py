@@ -110,6 +110,12 @@ def common_sense_error(true_minutes, predicted_minutes):
     return ops.minimum(d, DIAL - d)
 
 
+def _framing_config(obj) -> dict:
+    """What ClockOutput and ClockLoss save: the framing and the multi-head loss weights."""
+    names = ("framing", "num_classes", "hour_weight", "minute_weight")
+    return {name: getattr(obj, name) for name in names}
+
+
 @keras.saving.register_keras_serializable(package="zoo")
 class ClockOutput(keras.layers.Layer):
     """The framing's output activation, on the head's logits; float32 under mixed precision.
@@ -144,13 +150,7 @@ class ClockOutput(keras.layers.Layer):
         return [ClockError(self.framing, self.num_classes)]
 
     def get_config(self):
-        return {
-            **super().get_config(),
-            "framing": self.framing,
-            "num_classes": self.num_classes,
-            "hour_weight": self.hour_weight,
-            "minute_weight": self.minute_weight,
-        }
+        return {**super().get_config(), **_framing_config(self)}
 
 
 @keras.saving.register_keras_serializable(package="zoo")
@@ -181,13 +181,7 @@ class ClockLoss(keras.losses.Loss):
         return ops.mean(ops.square(y_pred - target), axis=-1)
 
     def get_config(self):
-        return {
-            **super().get_config(),
-            "framing": self.framing,
-            "num_classes": self.num_classes,
-            "hour_weight": self.hour_weight,
-            "minute_weight": self.minute_weight,
-        }
+        return {**super().get_config(), **_framing_config(self)}
 
 
 @keras.saving.register_keras_serializable(package="zoo")
