@@ -62,8 +62,8 @@ def main(argv=None) -> list[dict]:
         if args.models and row_name not in args.models and preset not in args.models:
             continue
         fit = dict(zoo.get_preset(preset).fit)
-        epochs = 1 if args.quick else args.epochs or fit.pop("epochs")
-        fit.pop("epochs", None)
+        preset_epochs = fit.pop("epochs")
+        epochs = 1 if args.quick else args.epochs or preset_epochs
         if args.quick:
             options = {**options, "filters": (8, 16), "conv_dropout": 0.0, "dense_units": (32,)}
         run = Path(preset) / (f"{options['num_classes']}" if "num_classes" in options else "")

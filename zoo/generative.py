@@ -20,6 +20,8 @@ import keras
 import numpy as np
 
 from zoo import plots
+from zoo.models import common
+from zoo.models.common import sample_latent
 
 
 @dataclasses.dataclass
@@ -98,14 +100,8 @@ def latent_shape(decoder) -> tuple:
     return tuple(decoder.input_shape[1:])
 
 
-def sample_latent(decoder, n: int, seed=0) -> np.ndarray:
-    """``n`` standard-normal points of the decoder's (or generator's) latent space."""
-    rng = np.random.default_rng(seed)
-    return rng.standard_normal((n, *latent_shape(decoder))).astype(np.float32)
-
-
 def decode(decoder, z, *, batch_size: int = 256) -> np.ndarray:
-    return np.asarray(decoder.predict(np.asarray(z, np.float32), batch_size=batch_size, verbose=0))
+    return common.generate(decoder, z, batch_size=batch_size)
 
 
 def traverse(decoder, coords, values=None, *, point=None, seed=0) -> np.ndarray:

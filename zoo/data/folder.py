@@ -59,8 +59,7 @@ def load_folder(
             "Images in a folder may differ in size, so they need image_size=(height, width). "
             "Received: image_size=None"
         )
-    if not isinstance(batch_size, int) or isinstance(batch_size, bool) or batch_size < 1:
-        raise ValueError(f"batch_size must be a positive integer. Received: {batch_size!r}")
+    pipeline.check_batch_size(batch_size)
     if normalize not in FOLDER_NORMALIZE:
         raise ValueError(
             f"normalize must be one of {FOLDER_NORMALIZE} for a folder. Received: {normalize!r}"
@@ -72,8 +71,7 @@ def load_folder(
     shuffle = split.startswith("train") if shuffle is None else shuffle
 
     def resize(x, y):
-        x = tf.image.resize(x, size, method="bilinear", antialias=True)
-        return tf.cast(tf.clip_by_value(tf.round(x), 0, 255), tf.uint8), tf.cast(y, tf.int32)
+        return pipeline.resize_uint8(x, size), tf.cast(y, tf.int32)
 
     ds = builder.as_dataset(split=split, as_supervised=True, shuffle_files=False)
     ds = ds.map(resize, num_parallel_calls=tf.data.AUTOTUNE)

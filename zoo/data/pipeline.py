@@ -49,8 +49,7 @@ def load(
     images. See ``zoo.data.sources.prepared_builder`` for ``download`` and ``raw_dir``.
     """
     sources.check_name(name)
-    if not isinstance(batch_size, int) or isinstance(batch_size, bool) or batch_size < 1:
-        raise ValueError(f"batch_size must be a positive integer. Received: {batch_size!r}")
+    check_batch_size(batch_size)
     if normalize not in NORMALIZE:
         raise ValueError(f"normalize must be one of {NORMALIZE}. Received: {normalize!r}")
     if (mean is not None or std is not None) and normalize != "standardize":
@@ -129,6 +128,18 @@ def load_splits(name, *, validation=0.1, **options):
     return train, val, test
 
 
+def check_batch_size(batch_size) -> int:
+    if not isinstance(batch_size, int) or isinstance(batch_size, bool) or batch_size < 1:
+        raise ValueError(f"batch_size must be a positive integer. Received: {batch_size!r}")
+    return batch_size
+
+
+def resize_uint8(x, size, antialias: bool = True):
+    """Images resized to ``size`` (bilinear) and rounded back to uint8 0..255."""
+    x = tf.image.resize(x, size, method="bilinear", antialias=antialias)
+    return tf.cast(tf.clip_by_value(tf.round(x), 0, 255), tf.uint8)
+
+
 def _check_image_size(image_size):
     if image_size is None:
         return None
@@ -174,8 +185,7 @@ def _examples(builder, split, size, class_ids, native_shape):
         if class_ids is not None:
             y = tf.argmax(tf.cast(tf.equal(tf.cast(y, tf.int64), keep), tf.int32))
         if size is not None:
-            x = tf.image.resize(x, size, method="bilinear", antialias=antialias)
-            x = tf.cast(tf.clip_by_value(tf.round(x), 0, 255), tf.uint8)
+            x = resize_uint8(x, size, antialias)
         return x, tf.cast(y, tf.int32 if y.dtype.is_integer else tf.float32)
 
     return ds.map(convert, num_parallel_calls=tf.data.AUTOTUNE)

@@ -38,9 +38,8 @@ def images(
                 "`input_shape` must be the model's (height, width, channels). "
                 f"Received: input_shape={input_shape!r}"
             )
-        size = options.get("image_size")
-        size = (size, size) if isinstance(size, int) else size
-        if size is not None and tuple(size) != input_shape[:2]:
+        size = pipeline._check_image_size(options.get("image_size"))
+        if size is not None and size != input_shape[:2]:
             raise ValueError(
                 f"image_size={options['image_size']!r} disagrees with the model's input_shape. "
                 f"Received: input_shape={input_shape}"

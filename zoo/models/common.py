@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import keras
+import numpy as np
 from keras import layers
 
 ACTIVATIONS = ("relu", "leaky_relu", "elu", "gelu", "selu", "sigmoid", "tanh", "swish", "linear")
@@ -117,6 +118,18 @@ def dense_block(
     if dropout:
         x = layers.Dropout(dropout, name=f"{name}_dropout")(x)
     return x
+
+
+def sample_latent(network, n: int, seed=0) -> np.ndarray:
+    """``n`` standard-normal points of the latent space a decoder or generator takes."""
+    shape = tuple(network.input_shape[1:])
+    return np.random.default_rng(seed).standard_normal((n, *shape)).astype(np.float32)
+
+
+def generate(network, n_or_noise, seed=0, batch_size: int = 256) -> np.ndarray:
+    """Images from ``n`` standard-normal latent points (numpy ``seed``), or from given noise."""
+    z = sample_latent(network, n_or_noise, seed) if isinstance(n_or_noise, int) else n_or_noise
+    return np.asarray(network.predict(np.asarray(z, np.float32), batch_size=batch_size, verbose=0))
 
 
 def classifier_head(x, num_classes: int, output_activation: str | None, **dense_options):

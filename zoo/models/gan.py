@@ -14,7 +14,6 @@ state handling differ per backend (``zoo.models.train_steps``).
 from __future__ import annotations
 
 import keras
-import numpy as np
 from keras import layers, ops
 
 from zoo.models import common, train_steps
@@ -141,11 +140,7 @@ class GAN(keras.Model):
 
     def generate(self, n_or_noise, seed=0, batch_size: int = 256):
         """Images from ``n`` standard-normal latent points (numpy ``seed``), or from given noise."""
-        z = n_or_noise
-        if isinstance(n_or_noise, int):
-            z = np.random.default_rng(seed).standard_normal((n_or_noise, self.latent_dim))
-        z = np.asarray(z, np.float32)
-        return np.asarray(self.generator.predict(z, batch_size=batch_size, verbose=0))
+        return common.generate(self.generator, n_or_noise, seed, batch_size)
 
     def get_config(self):
         return {

@@ -94,11 +94,7 @@ class VAE(keras.Model):
 
     def generate(self, n_or_noise, seed=0, batch_size: int = 256):
         """Images decoded from ``n`` standard-normal points (numpy ``seed``), or from given z."""
-        z = n_or_noise
-        if isinstance(n_or_noise, int):
-            z = np.random.default_rng(seed).standard_normal((n_or_noise, self.latent_dim))
-        z = np.asarray(z, np.float32)
-        return np.asarray(self.decoder.predict(z, batch_size=batch_size, verbose=0))
+        return common.generate(self.decoder, n_or_noise, seed, batch_size)
 
     def get_config(self):
         return {
