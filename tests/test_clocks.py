@@ -138,16 +138,19 @@ def test_the_hands_move_with_the_time():
 
 @pytest.mark.parametrize("name", PRESETS)
 def test_each_clock_model_trains_and_its_loss_falls(name, tiny):
-    _, train = tiny
-    x, y = next(train.as_numpy_iterator())
+    # The same batch and the same start on every run (CI once drew an unlucky pair).
+    data = zoo.data.load("clocks/tiny", "train", batch_size=64, data_dir=tiny[0], shuffle=False)
+    x, y = next(data.as_numpy_iterator())
+    keras.utils.set_random_seed(0)
     options = dict(input_shape=(32, 32, 1), filters=(8, 16, 16), dense_units=(64,))
     if name == "clock_final":
         options["conv_dropout"] = (0.0, 0.0, 0.2)
     model = zoo.build(name, **options)
     model.compile(optimizer=keras.optimizers.Adam(3e-3), loss=model.layers[-1].default_loss())
     first = float(model.train_on_batch(x, y))
-    for _ in range(30):
+    for _ in range(40):
         last = float(model.train_on_batch(x, y))
+    print(f"{name}: {first:.4f} -> {last:.4f} ({last / first:.2f})")
     assert np.isfinite(first) and last < 0.8 * first
 
 
