@@ -20,17 +20,26 @@ lint: $(VENV)/.installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-# pytest exits 5 when it collects nothing: any non-zero status fails the target.
+# The backends' suites run side by side (much of each is single-threaded compiling and
+# start-up), each into its own log, printed in turn. pytest exits 5 when it collects
+# nothing: any non-zero status fails the target.
 test: lint
 	@for backend in $(BACKENDS); do \
-		echo "== tests on the $$backend backend"; \
-		KERAS_BACKEND=$$backend $(BIN)/python -m pytest -q || exit 1; \
-	done
+		(KERAS_BACKEND=$$backend $(BIN)/python -m pytest -q -p no:cacheprovider \
+			>.test-$$backend.log 2>&1; echo $$? >.test-$$backend.status) & \
+	done; wait; failed=0; \
+	for backend in $(BACKENDS); do \
+		echo "== tests on the $$backend backend"; cat .test-$$backend.log; \
+		[ "$$(cat .test-$$backend.status)" = 0 ] || failed=1; \
+	done; rm -f .test-*.log .test-*.status; exit $$failed
 
+# Each backend in its own process, then both alternating for the JAX/TF ratio.
 bench: $(VENV)/.installed
 	@for backend in $(BACKENDS); do \
 		KERAS_BACKEND=$$backend $(BIN)/python -m benchmarks || exit 1; \
 	done
+	$(BIN)/python -m benchmarks.suite --interleave-backends --rounds 3 \
+		--json runs/bench/jax-over-tf-interleaved.json
 
 clean:
 	rm -rf $(VENV) runs .pytest_cache .ruff_cache

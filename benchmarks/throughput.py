@@ -45,6 +45,18 @@ def images_per_second(model, x, y, batch_size, repeats):
     return len(x) / statistics.median(times)
 
 
+def interleaved(measures: dict, rounds: int) -> dict[str, list[float]]:
+    """``rounds`` results of each zero-argument function in ``measures``, taken in turn
+    (a, b, b, a, a, b, ...) so that the shared machine's noise hits all alike."""
+    results = {name: [] for name in measures}
+    order = list(measures)
+    for _ in range(rounds):
+        for name in order:
+            results[name].append(measures[name]())
+        order.reverse()  # no measurement always runs first in a round
+    return results
+
+
 def run(num_images=4096, batch_size=128, rounds=6, repeats=2):
     rng = np.random.default_rng(0)
     x = rng.uniform(size=(num_images, 28, 28, 1)).astype("float32")
@@ -53,12 +65,13 @@ def run(num_images=4096, batch_size=128, rounds=6, repeats=2):
     assert models["zoo"].count_params() == models["plain"].count_params()
     for model in models.values():
         model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
-    rates = {name: [] for name in models}
-    order = list(models)
-    for _ in range(rounds):
-        for name in order:
-            rates[name].append(images_per_second(models[name], x, y, batch_size, repeats))
-        order.reverse()  # neither model always runs first in a round
+    rates = interleaved(
+        {
+            name: lambda m=m: images_per_second(m, x, y, batch_size, repeats)
+            for name, m in models.items()
+        },
+        rounds,
+    )
     zoo_rate, plain_rate = (statistics.median(rates[n]) for n in ("zoo", "plain"))
     return {
         "benchmark": "train_throughput_cnn",

@@ -1,0 +1,52 @@
+"""The benchmark suite's FLOP counter and a smoke-sized run of the suite itself."""
+
+import json
+
+import keras
+
+from benchmarks import flops, suite
+
+
+def test_flops_counted_from_layers_of_nested_models():
+    inputs = keras.Input((8, 8, 3))
+    x = keras.layers.Conv2D(4, 3)(inputs)  # valid: 6x6 outputs, each 3*3*3 MACs per filter
+    x = keras.layers.Flatten()(x)
+    outputs = keras.layers.Dense(5)(x)
+    classifier = keras.Model(inputs, outputs)
+    conv_macs = 6 * 6 * (3 * 3 * 3) * 4
+    dense_macs = (6 * 6 * 4) * 5
+    assert flops.forward_flops(classifier) == 2 * (conv_macs + dense_macs)
+
+    latent = keras.Input((4, 4, 2))
+    decoder = keras.Model(latent, keras.layers.Conv2DTranspose(3, 2, strides=2)(latent))
+    images, codes = keras.Input((8, 8, 3)), keras.Input((4, 4, 2))
+    both = keras.Model([images, codes], [classifier(images), decoder(codes)])
+    deconv_macs = (4 * 4) * (2 * 2 * 2) * 3  # each input position times the whole kernel
+    assert flops.training_flops(both) == 3 * 2 * (conv_macs + dense_macs + deconv_macs)
+
+
+def test_suite_smoke_rows(tmp_path):
+    # Fashion-MNIST is not prepared in tmp_path, so the pipeline is measured on digits.
+    result = suite.run(["idl_fmnist_mlp"], smoke=True, data_dir=tmp_path)
+    assert result["backend"] == keras.backend.backend()
+    assert result["matmul_gflops"] > 0
+    (row,) = result["rows"]
+    for key in (
+        "zoo_images_per_s",
+        "plain_images_per_s",
+        "zoo_over_plain",
+        "train_gflop_per_image",
+        "gflops",
+        "fraction_of_matmul",
+        "pipeline_images_per_s",
+        "pipeline_over_model",
+        "peak_rss_mib",
+    ):
+        assert row[key] > 0, key
+    assert row["train_gflop_per_image"] * 1e9 == 3 * 2 * (784 * 512 + 512 * 10)
+    assert row["pipeline_dataset"].startswith("digits 28x28")
+    assert "| idl_fmnist_mlp |" in suite.table(result)
+
+    for backend in ("tensorflow", "jax"):
+        (tmp_path / f"suite-{backend}.json").write_text(json.dumps(result))
+    assert "| idl_fmnist_mlp |" in suite.backend_ratios(tmp_path)
