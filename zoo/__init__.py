@@ -13,7 +13,7 @@ from zoo.backend import configure_xla_cpu
 
 configure_xla_cpu()  # before anything starts JAX
 
-from zoo import clock, data, generative, losses, metrics, models, plots, quality  # noqa: E402
+from zoo import clock, data, diffusion, generative, losses, metrics, models, plots, quality  # noqa: E402
 from zoo.distribute import data_parallel  # noqa: E402
 from zoo.evaluation import Report, evaluate  # noqa: E402
 from zoo.precision import mixed_precision  # noqa: E402
@@ -29,6 +29,7 @@ __all__ = [
     "data",
     "data_parallel",
     "describe",
+    "diffusion",
     "distribute",
     "evaluate",
     "fit",

@@ -6,6 +6,7 @@ from zoo.models.cnn import build_cnn
 from zoo.models.gan import GAN, build_gan
 from zoo.models.mlp import build_mlp
 from zoo.models.resnet import build_resnet
+from zoo.models.unet import build_unet
 from zoo.models.vae import VAE, build_vae
 
 __all__ = [
@@ -17,5 +18,6 @@ __all__ = [
     "build_gan",
     "build_mlp",
     "build_resnet",
+    "build_unet",
     "build_vae",
 ]

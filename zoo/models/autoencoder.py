@@ -76,9 +76,9 @@ def decoder_plan(
     return filters, strides, decoder_filters, decoder_strides, start
 
 
-def conv_stack(x, filters, strides, *, kernel_size, activation, prefix="conv"):
-    """Strided ``same`` convs named ``conv1``, ``conv2``, ..."""
-    for i, (f, s) in enumerate(zip(filters, strides), start=1):
+def conv_stack(x, filters, strides, *, kernel_size, activation, prefix="conv", first=1):
+    """Strided ``same`` convs named ``conv{first}``, ``conv{first + 1}``, ..."""
+    for i, (f, s) in enumerate(zip(filters, strides), start=first):
         inside = common.fused(activation, False)
         x = layers.Conv2D(
             f, kernel_size, strides=s, padding="same", activation=inside, name=f"{prefix}{i}"
@@ -126,7 +126,7 @@ def build_cae(
     strides=2,
     activation: str = "relu",
     latent_dim: int | None = None,
-    latent_activation: str = "linear",
+    latent_activation: str | None = None,
     decoder_filters=None,
     decoder_strides=None,
     decoder_start_channels: int | None = None,
@@ -138,6 +138,9 @@ def build_cae(
     """Encoder ``conv1..n`` (``same`` padding) [-> flatten -> dense ``latent``], decoder
     [``project`` dense -> reshape ->] ``deconv1..m`` [-> ``output`` conv].
 
+    ``latent_activation`` is the latent's: by default linear for a dense latent and
+    ``activation`` for a conv one (seed 000); ``"linear"`` suits a diffusion model's
+    latent space, where a ReLU leaves channels dead or half zeros.
     ``decoder_filters`` defaults to the encoder's in reverse, ending in the image's
     channels (seed 000: 32, 16, 3); with ``output_conv`` a final 3x3 conv makes the
     image instead (seed 002). A dense latent starts the decoder from a
@@ -149,6 +152,8 @@ def build_cae(
         check_latent_dim(latent_dim)
     if not isinstance(kernel_size, int) or kernel_size < 1:
         raise ValueError(f"`kernel_size` must be a positive int. Received: {kernel_size!r}")
+    if latent_activation is None:
+        latent_activation = "linear" if latent_dim is not None else activation
     for option, value in (
         ("activation", activation),
         ("latent_activation", latent_activation),
@@ -164,8 +169,16 @@ def build_cae(
     common.check_positive_ints("decoder_start_channels", start_channels)
 
     images = keras.Input(input_shape, name="images")
-    x = conv_stack(images, filters, strides, kernel_size=kernel_size, activation=activation)
-    if latent_dim is not None:
+    if latent_dim is None:  # the last conv makes the latent
+        x = conv_stack(
+            images, filters[:-1], strides[:-1], kernel_size=kernel_size, activation=activation
+        )
+        x = conv_stack(
+            x, filters[-1:], strides[-1:], kernel_size=kernel_size,
+            activation=latent_activation, first=len(filters),
+        )  # fmt: skip
+    else:
+        x = conv_stack(images, filters, strides, kernel_size=kernel_size, activation=activation)
         x = layers.Flatten(name="flatten")(x)
         x = layers.Dense(latent_dim, activation=latent_activation, name="latent")(x)
     encoder = keras.Model(images, x, name="encoder")
