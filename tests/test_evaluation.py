@@ -5,6 +5,7 @@ import json
 import keras
 import numpy as np
 import pytest
+import tensorflow as tf
 from sklearn.metrics import balanced_accuracy_score
 
 from zoo import metrics
@@ -166,3 +167,19 @@ def test_metrics_raise_on_mismatched_lengths():
         metrics.top_k_accuracy(Y_TRUE, scores(Y_PRED, SECOND, 4), 0)
     with pytest.raises(ValueError, match="Received: probabilities.shape=\\(10,\\)"):
         metrics.top_k_accuracy(Y_TRUE, Y_PRED, 2)
+
+
+def test_flip_averages_each_image_with_its_mirror_image():
+    # Pixel left votes class 0, pixel right class 1, and both a little for class 2:
+    # an image lit on the left reads 0, its mirror 1, and the average of the two 2.
+    model = keras.Sequential(
+        [keras.Input((1, 2, 1)), keras.layers.Flatten(), keras.layers.Dense(3, use_bias=False)]
+    )
+    model.layers[-1].set_weights([np.array([[1.0, 0.0, 0.9], [0.0, 1.0, 0.9]])])
+    model = keras.Sequential([model, keras.layers.Softmax()])
+    x = np.array([[[[4.0], [0.0]]]] * 2, np.float32)
+    y = np.array([2, 2])
+    assert evaluate(model, (x, y)).accuracy == 0.0
+    assert evaluate(model, (x, y), flip=True).accuracy == 1.0
+    dataset = tf.data.Dataset.from_tensor_slices((x, y)).batch(2)
+    assert evaluate(model, dataset, flip=True).accuracy == 1.0

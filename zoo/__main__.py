@@ -39,11 +39,13 @@ def describe(name: str) -> None:
     for key, value in zoo.describe(name).items():
         print(f"  {key} = {value!r}")
     print(f"fit options: {dict(preset.fit)}\nbatch size: {preset.batch_size}")
+    if preset.data or preset.evaluate:
+        print(f"data options: {dict(preset.data)}\nevaluate options: {dict(preset.evaluate)}")
 
 
 def train(args) -> None:
     preset = zoo.get_preset(args.model)
-    data_options = parse_assignments(args.data)
+    data_options = {**preset.data, **parse_assignments(args.data)}
     spec = zoo.data.info(args.dataset)
     model_options = {
         **spec.model_options(data_options.get("image_size"), data_options.get("classes")),
@@ -62,6 +64,7 @@ def train(args) -> None:
         batch_size=args.batch_size or preset.batch_size,
         validation=args.validation,
         data_options=data_options,
+        evaluate_options=dict(preset.evaluate),
         seed=args.seed,
         verbose=args.verbose,
         **fit_options,

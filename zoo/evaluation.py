@@ -172,15 +172,21 @@ class Report:
         return "\n".join(lines)
 
 
-def _predict(model, data, batch_size: int):
+def _predict(model, data, batch_size: int, flip: bool = False):
+    def predict(x, run):
+        probs = _probabilities(run(x))
+        if flip:  # the mirror image: width is axis 2 of (batch, height, width, channels)
+            probs = (probs + _probabilities(run(np.ascontiguousarray(x[:, :, ::-1])))) / 2
+        return probs
+
     if isinstance(data, (tuple, list)) and len(data) == 2 and not _is_batch_list(data):
         x, y = np.asarray(data[0]), np.asarray(data[1])
         _check_batched(model, x)
-        return _probabilities(model.predict(x, batch_size=batch_size, verbose=0)), y
+        return predict(x, lambda a: model.predict(a, batch_size=batch_size, verbose=0)), y
     probs, labels = [], []
     for x, y in numpy_batches(data):
         _check_batched(model, x)
-        probs.append(_probabilities(distribute.predict_on_batch(model, x)))
+        probs.append(predict(x, lambda a: distribute.predict_on_batch(model, a)))
         labels.append(y)
     if not probs:
         raise ValueError("`data` yielded no batches. Received: an empty dataset")
@@ -215,13 +221,17 @@ def _probabilities(output) -> np.ndarray:
     return output
 
 
-def evaluate(model, data, *, class_names=None, top_k: int = 5, batch_size: int = 256) -> Report:
+def evaluate(
+    model, data, *, class_names=None, top_k: int = 5, batch_size: int = 256, flip: bool = False
+) -> Report:
     """Predict `data` once with `model` and score the predictions.
 
     `num_classes` is the width of the model's output, so classes missing from the test
     data still get a confusion-matrix row (of zeros) and a per-class entry (support 0).
+    `flip=True` is test-time augmentation: each image's class probabilities are the
+    mean of the model's on the image and on its left-right mirror image.
     """
-    probs, y_true = _predict(model, data, batch_size)
+    probs, y_true = _predict(model, data, batch_size, flip)
     y_true = metrics.as_labels(y_true)
     metrics.check_same_length(labels=y_true, predictions=probs)
     num_classes = probs.shape[1]

@@ -35,13 +35,15 @@ def run(
     validation: float = 0.1,
     tsne_layer: str | None = None,
     data_options: dict | None = None,
+    evaluate_options: dict | None = None,
     verbose="auto",
     **fit_options,
 ) -> Report | clock.ClockReport:
     """Train ``model`` on ``dataset``, evaluate it on the test split, write report and figures.
 
     ``data_options`` go to ``zoo.data.load_splits`` (normalize, augment, image_size, ...),
-    ``fit_options`` to ``zoo.fit``. ``tsne_layer`` defaults to the layer feeding the head.
+    ``evaluate_options`` to ``zoo.evaluate`` (``flip``), ``fit_options`` to ``zoo.fit``.
+    ``tsne_layer`` defaults to the layer feeding the head.
     """
     out = Path(out)
     spec = data.info(dataset)
@@ -57,7 +59,7 @@ def run(
     report = (
         clock.evaluate(model, test)
         if reads_clocks
-        else evaluate(model, test, class_names=spec.class_names)
+        else evaluate(model, test, class_names=spec.class_names, **(evaluate_options or {}))
     )
 
     summary = {

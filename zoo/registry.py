@@ -25,7 +25,9 @@ class Preset:
 
     ``fit`` holds the training options the source used (optimizer, learning rate,
     ...), ready to pass to ``zoo.fit(model, data, **preset.fit)``; ``batch_size``
-    is the one it loaded its data with.
+    is the one it loaded its data with, ``data`` its other ``zoo.data.load`` options
+    (augmentation, ...) and ``evaluate`` its ``zoo.evaluate`` options (``flip``).
+    ``python -m zoo train`` uses all four.
     """
 
     name: str
@@ -35,6 +37,8 @@ class Preset:
     source: str = ""
     fit: Mapping = dataclasses.field(default_factory=dict)
     batch_size: int = 128
+    data: Mapping = dataclasses.field(default_factory=dict)
+    evaluate: Mapping = dataclasses.field(default_factory=dict)
 
     @property
     def family(self) -> str:
@@ -52,6 +56,8 @@ def register_preset(
     source: str = "",
     fit: Mapping | None = None,
     batch_size: int = 128,
+    data: Mapping | None = None,
+    evaluate: Mapping | None = None,
     **options,
 ) -> Preset:
     """Register ``name`` as ``builder(**options)``; a duplicate name raises."""
@@ -66,6 +72,8 @@ def register_preset(
         source=source,
         fit=MappingProxyType(dict(fit or {})),
         batch_size=batch_size,
+        data=MappingProxyType(dict(data or {})),
+        evaluate=MappingProxyType(dict(evaluate or {})),
     )
     _PRESETS[name] = preset
     return preset

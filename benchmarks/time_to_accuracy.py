@@ -1,0 +1,127 @@
+"""Time to accuracy on Fashion-MNIST: a recipe preset trained with its own options, its test
+accuracy after every epoch against the training wall time so far.
+
+The recipe is the preset (``fmnist_fast``: model, ``fit``, ``data`` and ``evaluate``
+options), trained on all 60,000 training images as ``python -m zoo train`` would. The
+clock runs while training only: the test evaluation after each epoch exists for the
+curve and is timed apart (a user evaluates once, at the end). Writes JSON and the
+accuracy-per-minute figure.
+
+    python -m benchmarks.time_to_accuracy --out runs/bench/tta
+    python -m benchmarks.time_to_accuracy --epochs 30 --set "filters=(64, 128, 256)"
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+from pathlib import Path
+
+import keras
+from matplotlib.figure import Figure
+
+import zoo
+from zoo.__main__ import parse_assignments
+
+TARGETS = (0.935, 0.95)
+
+
+class TestAccuracyClock(keras.callbacks.Callback):
+    """After each epoch: the training seconds so far and the test accuracy."""
+
+    def __init__(self, test, evaluate_options):
+        super().__init__()
+        self.test, self.evaluate_options = test, evaluate_options
+        self.rows, self.train_seconds, self.eval_seconds = [], 0.0, 0.0
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self.start = time.perf_counter()
+
+    def on_epoch_end(self, epoch, logs=None):
+        self.train_seconds += time.perf_counter() - self.start
+        start = time.perf_counter()
+        accuracy = zoo.evaluate(self.model, self.test, **self.evaluate_options).accuracy
+        seconds = time.perf_counter() - start
+        self.eval_seconds += seconds
+        self.rows.append(
+            {
+                "epoch": epoch + 1,
+                "train_minutes": self.train_seconds / 60,
+                "test_accuracy": accuracy,
+                "evaluate_seconds": seconds,
+            }
+        )
+        print(f"epoch {epoch + 1}: {self.train_seconds / 60:.2f} min, test accuracy {accuracy:.4f}")
+
+
+def plot(rows, path, title):
+    fig = Figure(figsize=(6, 4), dpi=120)
+    ax = fig.subplots()
+    ax.plot([r["train_minutes"] for r in rows], [r["test_accuracy"] for r in rows], "o-")
+    for target in TARGETS:
+        ax.axhline(target, color="grey", linestyle=":", linewidth=1)
+        ax.annotate(f"{target}", (0, target), fontsize=8, color="grey")
+    ax.set_xlabel("training wall time (minutes)")
+    ax.set_ylabel("test accuracy")
+    ax.set_title(title, fontsize=9)
+    ax.grid(alpha=0.3)
+    fig.tight_layout()
+    fig.savefig(path)
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--model", default="fmnist_fast")
+    parser.add_argument("--epochs", type=int, help="default: the preset's")
+    parser.add_argument("--set", nargs="*", metavar="KEY=VALUE", help="model options")
+    parser.add_argument("--fit", nargs="*", metavar="KEY=VALUE", help="zoo.fit options")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--out", type=Path, default=Path("runs/bench/time_to_accuracy"))
+    args = parser.parse_args(argv)
+    keras.utils.set_random_seed(args.seed)
+    preset = zoo.get_preset(args.model)
+    fit_options = {**preset.fit, **parse_assignments(args.fit)}
+    epochs = args.epochs or fit_options.pop("epochs", 10)
+    fit_options.pop("epochs", None)
+    batch = preset.batch_size
+    train = zoo.data.load("fashion_mnist", "train", batch_size=batch, seed=args.seed, **preset.data)
+    test = zoo.data.load("fashion_mnist", "test", batch_size=1000)
+    model = zoo.build(args.model, **parse_assignments(args.set))
+    clock = TestAccuracyClock(test, dict(preset.evaluate))
+    zoo.fit(
+        model, train, epochs=epochs, callbacks=[clock], checkpoint=False, tensorboard=False,
+        run_dir=args.out / "run", seed=args.seed, verbose=2, **fit_options,
+    )  # fmt: skip
+    result = {
+        "model": args.model,
+        "backend": keras.backend.backend(),
+        "epochs": epochs,
+        "batch_size": batch,
+        "fit": fit_options,
+        "data": dict(preset.data),
+        "evaluate": dict(preset.evaluate),
+        "rows": clock.rows,
+        "final_test_accuracy": clock.rows[-1]["test_accuracy"],
+        "train_minutes": clock.train_seconds / 60,
+        "final_evaluate_seconds": clock.rows[-1]["evaluate_seconds"],
+    }
+    for target in TARGETS:
+        hit = next((r for r in clock.rows if r["test_accuracy"] >= target), None)
+        result[f"minutes_to_{target}"] = hit and hit["train_minutes"]
+    args.out.mkdir(parents=True, exist_ok=True)
+    (args.out / "result.json").write_text(json.dumps(result, indent=2, default=str))
+    title = (
+        f"{args.model} on Fashion-MNIST ({result['backend']}): "
+        f"{result['final_test_accuracy']:.4f} after {result['train_minutes']:.1f} min"
+    )
+    plot(clock.rows, args.out / "accuracy_per_minute.png", title)
+    print(title)
+    for target in TARGETS:
+        minutes = result[f"minutes_to_{target}"]
+        print(f"  {target}: " + (f"reached after {minutes:.2f} min" if minutes else "not reached"))
+    return result
+
+
+if __name__ == "__main__":
+    main()
