@@ -182,6 +182,8 @@ def test_bad_input_is_refused_clearly(autoencoder, images):
         ddim(autoencoder, images).sample(2, steps=0)
     with pytest.raises(ValueError, match="number of images"):
         model.sample(0)
+    with pytest.raises(ValueError, match="`every` must be an integer >= 1"):
+        diffusion.SampleTrajectories("unused", every=0)
 
 
 def test_a_cae_can_have_a_linear_conv_latent(images):

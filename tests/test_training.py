@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 import zoo
+from zoo import experiment
 
 
 @pytest.fixture(scope="module")
@@ -178,3 +179,37 @@ def test_keras_file_saved_here_loads_on_the_other_backend(digits, tmp_path):
     np.testing.assert_allclose(
         np.load(tmp_path / "y.npy"), model.predict(images, verbose=0), atol=1e-5
     )
+
+
+def test_step_decay_on_data_of_unknown_length(tmp_path):
+    # A class subset (zoo.data.load(classes=...)) is a filtered dataset: tf.data cannot
+    # tell its length, so zoo.fit counts the batches once for the per-step schedule.
+    import tensorflow as tf
+
+    x = np.zeros((40, 8, 8, 1), "float32")
+    y = (np.arange(40) % 10).astype("int32")
+    train = tf.data.Dataset.from_tensor_slices((x, y)).filter(lambda x, y: y < 5).batch(10)
+    assert int(train.cardinality()) == tf.data.UNKNOWN_CARDINALITY
+    seen = []
+    record = keras.callbacks.LambdaCallback(
+        on_epoch_begin=lambda epoch, logs: seen.append(float(model.optimizer.learning_rate))
+    )
+    model = small_cnn()
+    zoo.fit(
+        model, train, epochs=5, optimizer="sgd", learning_rate=0.1, schedule="step",
+        step_size=2, gamma=0.5, run_dir=tmp_path, callbacks=[record], checkpoint=False,
+        tensorboard=False, verbose=0,
+    )  # fmt: skip
+    np.testing.assert_allclose(seen, [0.1, 0.1, 0.05, 0.05, 0.025], rtol=1e-6)
+
+
+def test_experiment_on_a_class_subset_reports_those_classes(tmp_path):
+    options = {"classes": [3, 7], "data_dir": tmp_path / "tfds"}
+    model = zoo.build("mlp", input_shape=(8, 8, 1), num_classes=2, hidden_units=(16,))
+    report = experiment.run(
+        model, "digits", tmp_path / "run", epochs=1, data_options=options, verbose=0,
+        tensorboard=False,
+    )  # fmt: skip
+    assert report.class_names == ["3", "7"]
+    assert (tmp_path / "run" / "figures" / "confusion_matrix.png").exists()
+    assert "Total params" in (tmp_path / "run" / "summary.txt").read_text()

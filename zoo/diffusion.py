@@ -57,9 +57,9 @@ def check_noise_levels(noise_levels) -> tuple[float, ...]:
     return levels
 
 
-def check_steps(steps) -> int:
+def check_steps(steps, name: str = "steps") -> int:
     if not isinstance(steps, (int, np.integer)) or isinstance(steps, bool) or steps < 1:
-        raise ValueError(f"`steps` must be an integer >= 1. Received: steps={steps!r}")
+        raise ValueError(f"`{name}` must be an integer >= 1. Received: {name}={steps!r}")
     return int(steps)
 
 
@@ -328,7 +328,7 @@ class SampleTrajectories(keras.callbacks.Callback):
     def __init__(self, directory, *, every: int = 1, n: int = 8, steps=None, seed=0):
         super().__init__()
         self.directory = Path(directory)
-        self.every = check_steps(every)
+        self.every = check_steps(every, "every")
         self.n, self.steps, self.seed = n, steps, seed
 
     def on_epoch_end(self, epoch, logs=None):

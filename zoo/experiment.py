@@ -6,6 +6,7 @@ everything a report needs into one directory:
     out/run/          zoo.fit's run directory (best.keras, history.csv, TensorBoard)
     out/report.json   the evaluation Report, plus wall time and epochs
     out/report.txt    the same, readable
+    out/summary.txt   the model summary (layers, shapes, parameters)
     out/figures/      history, confusion matrix, per-class accuracy, predictions, t-SNE
 
 A clock model (``clock_*``) is scored by its common-sense error instead, with a grid
@@ -21,6 +22,7 @@ from pathlib import Path
 import keras
 
 from zoo import clock, data, plots
+from zoo.data import pipeline
 from zoo.evaluation import Report, evaluate
 from zoo.training import fit
 
@@ -47,6 +49,8 @@ def run(
     """
     out = Path(out)
     spec = data.info(dataset)
+    ids = pipeline.resolve_classes(spec, (data_options or {}).get("classes"))
+    class_names = [spec.class_names[i] for i in ids] if ids else spec.class_names
     train, val, test = data.load_splits(
         dataset, validation=validation, batch_size=batch_size, **(data_options or {})
     )
@@ -59,7 +63,7 @@ def run(
     report = (
         clock.evaluate(model, test)
         if reads_clocks
-        else evaluate(model, test, class_names=spec.class_names, **(evaluate_options or {}))
+        else evaluate(model, test, class_names=class_names, **(evaluate_options or {}))
     )
 
     summary = {
@@ -73,6 +77,7 @@ def run(
     }
     out.mkdir(parents=True, exist_ok=True)
     (out / "report.json").write_text(json.dumps(summary, indent=2))
+    write_summary(model, out / "summary.txt")
     text = (
         f"{model.name} on {dataset} ({keras.backend.backend()}): "
         f"{summary['epochs_run']} epochs in {seconds / 60:.1f} min\n\n{report}"
@@ -88,12 +93,19 @@ def run(
         return report
     plots.plot_confusion_matrix(report, figures / "confusion_matrix.png")
     plots.plot_per_class_accuracy(report, figures / "per_class_accuracy.png")
-    plots.plot_predictions(model, test, figures / "predictions.png", class_names=spec.class_names)
+    plots.plot_predictions(model, test, figures / "predictions.png", class_names=class_names)
     layer = tsne_layer or _layer_before_head(model)
-    plots.plot_tsne(model, test, layer, figures / f"tsne_{layer}.png", class_names=spec.class_names)
+    plots.plot_tsne(model, test, layer, figures / f"tsne_{layer}.png", class_names=class_names)
     print(text)
     print(f"Report and figures in {out}/")
     return report
+
+
+def write_summary(model: keras.Model, path) -> None:
+    """``model.summary()`` as a text file: the model summary assignments ask for."""
+    lines = []
+    model.summary(print_fn=lambda text, **_: lines.append(text))
+    Path(path).write_text("\n".join(lines), encoding="utf-8")
 
 
 def _layer_before_head(model: keras.Model) -> str:

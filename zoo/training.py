@@ -89,6 +89,8 @@ def fit(
     )
     if seed is not None:
         keras.utils.set_random_seed(seed)
+    if schedule not in (None, "constant", "plateau") and not steps_per_epoch:
+        train = _with_known_length(train)
     steps = steps_per_epoch or _steps_per_epoch(train, batch_size)
     train, validation = distribute.check_batches(model, train, validation, batch_size)
     monitor = monitor or ("val_loss" if validation is not None else "loss")
@@ -232,6 +234,18 @@ def _steps_per_epoch(train, batch_size) -> int | None:
         return math.ceil(len(train[0]) / (batch_size or 32))
     cardinality = int(train.cardinality()) if hasattr(train, "cardinality") else -2
     return cardinality if cardinality > 0 else None  # unknown or infinite
+
+
+def _with_known_length(train):
+    """A tf.data set of a length tf.data cannot tell (filtered, e.g. to some classes),
+    counted in one pass and asserted: a per-step schedule needs the length, and Keras on
+    TensorFlow otherwise counts one optimizer step too many per epoch."""
+    if not hasattr(train, "cardinality") or int(train.cardinality()) != -2:
+        return train
+    import tensorflow as tf
+
+    batches = sum(1 for _ in train)
+    return train.apply(tf.data.experimental.assert_cardinality(batches)) if batches else train
 
 
 def _outputs_logits(model) -> bool:

@@ -62,7 +62,7 @@ def load(
             f"The labels of '{name}' are {spec.label_feature} values, not classes, so classes= and "
             f"balance= do not apply. Received: classes={classes!r}, balance={balance!r}"
         )
-    ids = _resolve_classes(spec, classes)
+    ids = resolve_classes(spec, classes)
     if size is None and None in spec.image_shape[:2]:
         raise ValueError(
             f"The images of '{name}' vary in size, so they need image_size=(height, width) "
@@ -151,7 +151,7 @@ def _check_image_size(image_size):
     return size
 
 
-def _resolve_classes(spec, classes):
+def resolve_classes(spec, classes):
     """Class ids (ints) for ``classes`` given as ints and/or names, or None for all."""
     if classes is None:
         return None

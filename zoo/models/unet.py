@@ -17,6 +17,7 @@ import keras
 from keras import layers, ops
 
 from zoo.models import common
+from zoo.models.autoencoder import conv_stack
 from zoo.registry import register_preset
 
 
@@ -56,12 +57,6 @@ def check_divisible(input_shape, levels: int) -> None:
             f"input_shape={tuple(input_shape)}. Pick a latent (or image) size that {scale} "
             "divides, or fewer `widths`."
         )
-
-
-def conv(x, filters, name, activation="relu"):
-    inside = common.fused(activation, False)
-    x = layers.Conv2D(filters, 3, padding="same", activation=inside, name=name)(x)
-    return x if inside else common.activation_layer(activation, name=f"{name}_act")(x)
 
 
 def build_unet(
@@ -124,17 +119,23 @@ def build_unet(
         shift = layers.Reshape((1, 1, width), name=f"{name}_noise_map")(shift)
         return layers.Add(name=f"{name}_conditioned")([x, shift])
 
+    def conv3x3(x, width, prefix, number):
+        """The 3x3 conv (and activation) named ``{prefix}{number}``."""
+        return conv_stack(
+            x, [width], [1], kernel_size=3, activation=activation, prefix=prefix, first=number
+        )
+
     x = latents
     skips = []
     for i, width in enumerate(widths, start=1):
         for j in range(1, convs_per_level + 1):
-            x = conv(x, width, f"down{i}_{j}", activation)
+            x = conv3x3(x, width, f"down{i}_", j)
             if j == 1:
                 x = condition(x, width, f"down{i}")
         skips.append(x)
         x = layers.MaxPooling2D(2, name=f"pool{i}")(x)
     for j, width in enumerate(bottleneck, start=1):
-        x = conv(x, width, f"bottleneck{j}", activation)
+        x = conv3x3(x, width, "bottleneck", j)
         if j == 1:
             x = condition(x, width, "bottleneck")
     for i in range(len(widths), 0, -1):
@@ -147,9 +148,9 @@ def build_unet(
             x = common.activation_layer(activation, name=f"up{i}_1_act")(x)
         x = condition(x, width, f"up{i}")
         for j in range(2, convs_per_level):
-            x = conv(x, width, f"up{i}_{j}", activation)
+            x = conv3x3(x, width, f"up{i}_", j)
         x = layers.Concatenate(name=f"skip{i}")([x, skips[i - 1]])
-        x = conv(x, widths[i - 2] if i > 1 else top_filters, f"up{i}_{convs_per_level}", activation)
+        x = conv3x3(x, widths[i - 2] if i > 1 else top_filters, f"up{i}_", convs_per_level)
     outputs = layers.Conv2D(output_channels, 3, padding="same", name="output")(x)
     return keras.Model(inputs if noise_input else latents, outputs, name=name)
 
