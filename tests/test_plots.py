@@ -192,3 +192,31 @@ def test_plot_tsne_unknown_layer_lists_the_layers(mlp):
     message = str(error.value)
     assert "['hidden', " in message and "'out'" in message and "'pixels'" in message
     assert message.endswith("Received: layer='hiden'")
+
+
+def test_histories_of_several_runs_share_one_figure(tmp_path):
+    histories = {
+        "sgd": {"loss": [2.0, 1.0, 0.5], "val_loss": [2.1, 1.2, 0.9]},
+        "adam": {"loss": [1.5, 0.7], "val_loss": [1.6, 1.0]},
+    }
+    fig = plots.plot_histories(histories, tmp_path / "loss.png")
+    check_png(tmp_path / "loss.png")
+    training, validation = fig.axes
+    assert [line.get_label() for line in training.lines] == ["sgd", "adam"]
+    np.testing.assert_allclose(validation.lines[1].get_ydata(), [1.6, 1.0])
+    with pytest.raises(ValueError, match="No 'accuracy'"):
+        plots.plot_histories(histories, metric="accuracy")
+
+
+def test_results_put_the_zoo_next_to_the_seed(tmp_path):
+    rows = [
+        {"experiment": "default", "metric": "recall", "seed": 0.69, "zoo": 0.72},
+        {"experiment": "new", "metric": "recall", "seed": None, "zoo": 0.75},
+    ]
+    fig = plots.plot_results(rows, tmp_path / "results.png")
+    check_png(tmp_path / "results.png")
+    seed, zoo = fig.axes[0].containers
+    assert [bar.get_height() for bar in zoo] == [0.72, 0.75]
+    assert seed[0].get_height() == 0.69 and np.isnan(seed[1].get_height())
+    with pytest.raises(ValueError, match="No rows"):
+        plots.plot_results([{"experiment": "x", "zoo": None}])

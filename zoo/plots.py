@@ -82,6 +82,56 @@ def plot_history(history, path=None, metrics=None) -> Figure:
     return _save(fig, path)
 
 
+def plot_histories(histories: dict, path=None, metric: str = "loss") -> Figure:
+    """One line per run of ``metric`` (training left, validation right), to compare runs.
+
+    ``histories`` maps a label to anything ``plot_history`` takes (a History, a dict of
+    lists, a ``history.csv`` path).
+    """
+    if not histories:
+        raise ValueError("`histories` is empty. Received: {}")
+    logs = {label: _history_dict(h) for label, h in histories.items()}
+    missing = [label for label, log in logs.items() if metric not in log]
+    if missing:
+        raise ValueError(f"No '{metric}' in the histories of {missing}. Received: {metric=}")
+    validated = any(f"val_{metric}" in log for log in logs.values())
+    panels = [metric, f"val_{metric}"] if validated else [metric]
+    fig = Figure(figsize=(5 * len(panels), 3.6), layout="constrained")
+    axes = fig.subplots(1, len(panels), squeeze=False).ravel()
+    for ax, key in zip(axes, panels):
+        for label, log in logs.items():
+            if key in log:
+                values = log[key]
+                marker = "o" if len(values) < 30 else None
+                ax.plot(np.arange(1, len(values) + 1), values, marker=marker, ms=3, label=label)
+        ax.set(title=("validation " if key.startswith("val_") else "training ") + metric)
+        ax.set(xlabel="epoch")
+        ax.xaxis.get_major_locator().set_params(integer=True)
+        ax.grid(alpha=0.3)
+    axes[-1].legend(fontsize=7)
+    return _save(fig, path)
+
+
+def plot_results(rows: list[dict], path=None, title: str = "") -> Figure:
+    """Bars of the zoo's number next to the seed's per experiment (results-table rows
+    with ``experiment``, ``zoo`` and ``seed``; a missing seed number draws no bar)."""
+    rows = [r for r in rows if isinstance(r.get("zoo"), (int, float))]
+    if not rows:
+        raise ValueError("No rows with a number in 'zoo' to plot. Received: no such rows")
+    x = np.arange(len(rows))
+    fig = Figure(figsize=(max(5.0, 0.9 * len(rows) + 2), 4), layout="constrained")
+    ax = fig.subplots()
+    seed = [np.nan if r.get("seed") is None else float(r["seed"]) for r in rows]
+    ax.bar(x - 0.2, seed, 0.4, label="seed report", color="tab:gray")
+    ax.bar(x + 0.2, [float(r["zoo"]) for r in rows], 0.4, label="zoo", color="tab:blue")
+    ax.set_xticks(x, [r["experiment"] for r in rows], rotation=30, ha="right", fontsize=8)
+    metrics = sorted({str(r.get("metric", "")) for r in rows})
+    ax.set(ylabel=", ".join(metrics), title=title)
+    ax.grid(axis="y", alpha=0.3)
+    ax.legend(fontsize=8)
+    return _save(fig, path)
+
+
 def plot_confusion_matrix(report, path=None, normalize: bool = True) -> Figure:
     """Heatmap of a `Report`'s confusion matrix, rows true, columns predicted.
 

@@ -1,0 +1,473 @@
+"""Seed 000 (COSC420, Assignment 1): a CNN, an auto-encoder and a latent denoiser on the
+Oxford flowers at 96x96.
+
+The report classifies the flowers with a 5-conv CNN (batch norm, weight decay 0.001,
+every class topped up to the largest with augmented copies) on a coarse set of 10
+classes and on all 102 (Tables 2-5, Figures 1-2); encodes them to 12x12x64 with a
+convolutional auto-encoder (Tables 6-8, Figure 3); and trains a UNet to undo ten
+cumulative noise levels one at a time in that latent space, which then turns noise into
+flowers in 10 steps (Table 9, Figures 4 and 8). The report's coarse set is its own; here
+it is the first 10 classes of oxford_flowers102, with tfds's splits (1020 training
+images in all, where the report counts 6149).
+
+`unet` trains the seed's scheme and, on the same UNet and latents, a cosine noise
+schedule sampled with DDIM (``zoo.diffusion``), and scores both by the Fréchet distance
+of their samples in the features of a cosc420_cnn (without batch norm) trained in the
+same run (``zoo.quality``), next to the CAE's reconstructions (the best the latent
+space allows), pure noise and the real-vs-real floor. On the flowers it uses the seed's
+models; a stand-in, and --quick, get 32x32 images, a CAE with a linear 8x8x8 latent (a
+ReLU latent leaves channels dead) and the small `unet` preset. An epoch is one pass of
+the seed's scheme over the images (--batch-size a step, default the seed's 16, each at
+10 noise levels); DDIM takes as many steps of ten times as many images.
+
+    python examples/cosc420.py cnn --epochs 50                # Table 3, confusion matrices
+    python examples/cosc420.py regularisation --epochs 50     # Table 5
+    python examples/cosc420.py cae --epochs 150               # Table 8, Figure 3
+    python examples/cosc420.py unet --epochs 1000             # Figures 4 and 8, Fréchet
+    python examples/cosc420.py all --dataset digits --image-size 32 --batch-size 32 \
+        --epochs 10 --cae-epochs 20 --classifier-epochs 10  # a small stand-in
+    python examples/cosc420.py cnn --dataset fashion_mnist --image-size 32 --epochs 2
+    python examples/cosc420.py unet --dataset fashion_mnist --epochs 2 --cae-epochs 5 \
+        --classifier-epochs 3
+    python examples/cosc420.py all --quick                    # a smoke run on mock data
+
+Each experiment writes results.md/.csv (the seed's number next to the zoo's) and,
+where the seed has numbers, results.png; `cnn` and `regularisation` add per model the
+run, report and figures (confusion matrix, per-class accuracy, predictions, t-SNE);
+`cae` adds table8.md/.csv, reconstructions.png and the loss; `unet` adds noising.png
+(Figure 4), *_trajectories.png (Figure 8), */epoch_*.png about ten times a run
+(Figures 5-7), *_samples.png, the training curves and the trained models.
+"""
+
+import math
+import sys
+import time
+
+import keras
+import numpy as np
+
+import zoo
+from zoo import assignment, diffusion, generative, plots, quality
+
+SEED_IMAGE_SIZE = 96  # Section 2.2
+COARSE_CLASSES = 10  # Table 1
+SEED_ACCURACY = {"coarse": 0.81, "fine": 0.72}  # Table 3, filters 16-256: test accuracy
+
+# Table 5 on the coarse set: batch norm, weight decay, dense dropout, the seed's test accuracy.
+REGULARISATION = [
+    (False, 0.0, 0.0, 0.66),
+    (False, 1e-3, 0.0, 0.66),
+    (True, 0.0, 0.0, 0.80),
+    (True, 1e-3, 0.0, 0.81),
+    (True, 1e-3, 0.3, 0.76),
+    (True, 5e-4, 0.0, 0.78),
+    (True, 5e-3, 0.0, 0.81),
+]
+
+# Table 8: the seed's coarse test images -> (error mean, error std), then all ten together.
+TABLE_8 = {
+    0: (0.0265, 0.0371), 10: (0.0260, 0.0274), 20: (0.0209, 0.0249), 30: (0.0217, 0.0263),
+    50: (0.0373, 0.0340), 60: (0.0225, 0.0258), 110: (0.0302, 0.0321), 120: (0.0450, 0.0393),
+    210: (0.0275, 0.0279), 260: (0.0290, 0.0284),
+}  # fmt: skip
+TABLE_8_ALL = (0.0287, 0.0315)
+TRAJECTORIES = 10  # Figure 8: ten noise seeds through the 10 denoising steps
+
+
+def preset_fit(name) -> dict:
+    """A preset's ``zoo.fit`` options, less its epochs (the step's options set those)."""
+    return {k: v for k, v in zoo.get_preset(name).fit.items() if k != "epochs"}
+
+
+# The latent denoiser's set-ups: the seed's (Tables 6-7 and 9), and the zoo's choice for
+# small stand-ins such as Fashion-MNIST, with Adam 1e-3 throughout.
+SEED_SETUP = {
+    "image_size": (SEED_IMAGE_SIZE, SEED_IMAGE_SIZE),
+    "cae": "cosc420_cae", "cae_options": {}, "cae_fit": preset_fit("cosc420_cae"),
+    "cae_batch": zoo.get_preset("cosc420_cae").batch_size,
+    "unet": "cosc420_unet", "learning_rate": preset_fit("cosc420_unet")["learning_rate"],
+}  # fmt: skip
+SMALL_SETUP = {
+    "image_size": (32, 32),
+    "cae": "cae", "cae_options": {"filters": (32, 8), "latent_activation": "linear"},
+    "cae_fit": {"learning_rate": 1e-3, "loss": "binary_crossentropy"}, "cae_batch": 128,
+    "unet": "unet", "learning_rate": 1e-3,
+}  # fmt: skip
+
+
+def image_size_option(parser):
+    if parser.get_default("image_size") is None:  # `all` adds every step's options to one parser
+        parser.add_argument(
+            "--image-size", type=int, default=SEED_IMAGE_SIZE,
+            help=f"image side (default {SEED_IMAGE_SIZE}, the seed's; 32 suits small stand-ins)",
+        )  # fmt: skip
+
+
+def cnn_options(parser):
+    image_size_option(parser)
+    parser.add_argument(
+        "--grain", choices=("coarse", "fine", "both"), default="both",
+        help=f"coarse: the first {COARSE_CLASSES} classes; fine: all of them (default both)",
+    )  # fmt: skip
+
+
+def unet_options(parser):
+    parser.add_argument("--cae-epochs", type=int, default=150, help="default 150 (Section 3.1)")
+    parser.add_argument(
+        "--classifier-epochs",
+        type=int,
+        default=50,
+        help="the Fréchet scorer's (default 50, Table 3's)",
+    )
+    parser.add_argument(
+        "--learning-rate", type=float, help="the denoisers' (default: 1e-4, the seed's; 1e-3 small)"
+    )
+    parser.add_argument("--ddim-steps", type=int, default=20, help="DDIM sampling steps")
+    parser.add_argument("--samples", type=int, default=5000, help="generated images to score")
+
+
+def image_size(ctx) -> tuple[int, int]:
+    return (ctx.args.image_size, ctx.args.image_size)
+
+
+def coarse_classes(ctx) -> tuple[int, ...]:
+    """The coarse set: the first 10 classes (the seed's own 10-class grouping is not public)."""
+    count = zoo.data.info(ctx.dataset, ctx.args.data_dir).num_classes
+    return tuple(range(min(COARSE_CLASSES, count)))
+
+
+def class_note(ctx, classes) -> str:
+    count = zoo.data.info(ctx.dataset, ctx.args.data_dir).num_classes
+    if classes is None or len(classes) == count:
+        return f"all {count}"
+    return f"first {len(classes)} of {count} (the seed's coarse set is its own)"
+
+
+def train_cnn(ctx, name, classes, seed_value, model_options=None, **fit_options):
+    """cosc420_cnn on ``classes`` with class-balancing augmentation (Section 2.3.1)."""
+    data = {"image_size": image_size(ctx), "classes": classes, "balance": True}
+    _, _, row = ctx.train(
+        "cosc420_cnn", name, seed_value=seed_value, model_options=model_options,
+        data_options=data, **fit_options,
+    )  # fmt: skip
+    return {**row, "classes": class_note(ctx, classes)}
+
+
+def grains(ctx) -> list[str]:
+    """The grains to train: a dataset of at most 10 classes is all coarse, with no fine grain."""
+    wanted = ["coarse", "fine"] if ctx.args.grain == "both" else [ctx.args.grain]
+    count = zoo.data.info(ctx.dataset, ctx.args.data_dir).num_classes
+    if count > COARSE_CLASSES:
+        return wanted
+    if wanted == ["fine"]:
+        raise ValueError(
+            f"--grain fine needs more than {COARSE_CLASSES} classes (coarse is the first "
+            f"{COARSE_CLASSES}), but '{ctx.dataset}' has {count}; use --grain coarse. "
+            f"Received: --dataset {ctx.dataset} --grain fine"
+        )
+    if "fine" in wanted:
+        print(f"'{ctx.dataset}' has {count} classes: only the coarse grain (all of them) runs.")
+    return ["coarse"]
+
+
+def cnn(ctx):
+    rows = []
+    for grain in grains(ctx):
+        classes = coarse_classes(ctx) if grain == "coarse" else None
+        rows.append(train_cnn(ctx, grain, classes, SEED_ACCURACY[grain]))
+    return rows
+
+
+def regularisation(ctx):
+    rows = []
+    for batch_norm, weight_decay, dropout, seed_value in ctx.variants(REGULARISATION):
+        name = f"{'bn' if batch_norm else 'no_bn'}_wd{weight_decay:g}_dropout{dropout:g}"
+        model_options = {
+            "batch_norm": batch_norm,
+            "dense_batch_norm": (batch_norm, False),
+            "dense_dropout": dropout,
+        }
+        row = train_cnn(
+            ctx, name, coarse_classes(ctx), seed_value, model_options, weight_decay=weight_decay
+        )
+        rows.append({**row, "batch_norm": batch_norm, "weight_decay": weight_decay,
+                     "dropout": dropout})  # fmt: skip
+    histories = {r["experiment"]: ctx.out / r["experiment"] / "run" / "history.csv" for r in rows}
+    plots.plot_histories(histories, ctx.out / "val_accuracy.png", metric="val_accuracy")
+    return rows
+
+
+def images_and_labels(ctx, split, **options):
+    data = zoo.data.load(ctx.dataset, split, batch_size=1000, shuffle=False, **options)
+    return zoo.evaluation.take_examples(data)
+
+
+def cae(ctx):
+    classes = coarse_classes(ctx)
+    options = ctx.data_options(image_size=image_size(ctx), classes=classes)
+    channels = zoo.data.info(ctx.dataset, ctx.args.data_dir).image_shape[-1]
+    model = zoo.build("cosc420_cae", input_shape=(*image_size(ctx), channels))
+    pairs = zoo.data.images(
+        ctx.dataset, "train", target="image", batch_size=ctx.batch_size("cosc420_cae"),
+        seed=ctx.seed, **options,
+    )  # fmt: skip
+    history, seconds = timed(
+        zoo.fit, model, pairs, epochs=ctx.epochs, metrics=(), run_dir=ctx.out / "run",
+        verbose=ctx.args.verbose, **preset_fit("cosc420_cae"),
+    )  # fmt: skip
+    plots.plot_history(history, ctx.out / "history.png")
+
+    # Table 8 and Figure 3: the seed's test indices (those the test split has).
+    test_x, test_y = images_and_labels(ctx, "test", **options)
+    indices = [i for i in TABLE_8 if i < len(test_x)]
+    errors = generative.reconstruction_errors(model, test_x, indices, labels=test_y)
+    table = [
+        {**row, "seed_error_mean": TABLE_8[row["index"]][0],
+         "seed_error_std": TABLE_8[row["index"]][1]}
+        for row in errors.rows()
+    ]  # fmt: skip
+    assignment.write_table(
+        table, ctx.out, "table8", "Seed 000, Table 8: per-image squared reconstruction error"
+    )
+    names = zoo.data.class_names(ctx.dataset)
+    shown = test_x[indices]
+    plots.plot_reconstructions(
+        shown, generative.reconstruct(model, shown), ctx.out / "reconstructions.png",
+        titles=[names[classes[int(test_y[i])]] for i in indices],
+    )  # fmt: skip
+    epochs = len(history.history["loss"])
+    return [
+        ctx.row("error mean, Table 8's test images", errors.overall_mean,
+                seed_value=TABLE_8_ALL[0], metric="error_mean", epochs=epochs, seconds=seconds),
+        ctx.row("error std, Table 8's test images", errors.overall_std,
+                seed_value=TABLE_8_ALL[1], metric="error_std", epochs=epochs),
+        ctx.row("error mean, every coarse test image", generative.mean_squared_error(
+            model, test_x), metric="error_mean", epochs=epochs),
+    ]  # fmt: skip
+
+
+def timed(function, *arguments, **keywords):
+    """``function(*arguments, **keywords)`` and the seconds it took."""
+    start = time.perf_counter()
+    return function(*arguments, **keywords), time.perf_counter() - start
+
+
+def shuffled_batches(images, batch_size, seed):
+    """Batches of ``images`` in a new order every pass, endlessly (epochs count steps)."""
+    rng = np.random.default_rng(seed)
+    size = min(batch_size, len(images))
+    while True:
+        order = rng.permutation(len(images))
+        for start in range(0, len(images) - size + 1, size):
+            yield (images[order[start : start + size]],)
+
+
+def score_samples(classifier, real, fakes: dict, seed) -> dict:
+    """``zoo.quality.score`` of several sets of samples against the same real images, whose
+    features, floor (half of them against the other half) and score are computed once."""
+    extractor = quality.feature_model(classifier)
+
+    def features(images):
+        out = extractor.predict(images, batch_size=256, verbose=0)
+        return np.asarray(out, np.float64).reshape(len(images), -1)
+
+    real = real[np.random.default_rng(seed).permutation(len(real))]
+    half = len(real) // 2
+    n = min(len(real) - half, *(len(fake) for fake in fakes.values()))
+    real_features = features(real[: half + n])
+    first, second = real_features[:half], real_features[half:]
+    floor = quality.frechet_distance(first, second)
+    inception_real = quality.inception_score(classifier, real[half : half + n])
+    return {
+        name: quality.Quality(
+            frechet=quality.frechet_distance(first, features(fake[:n])), frechet_floor=floor,
+            inception=quality.inception_score(classifier, fake[:n]),
+            inception_real=inception_real, samples=n,
+        )
+        for name, fake in fakes.items()
+    }  # fmt: skip
+
+
+def train_scorer(ctx, setup, classes, train, test, epochs):
+    """The classifier whose features score the samples: cosc420_cnn without batch norm,
+    whose moving statistics need more steps than a short run gives."""
+    spec = zoo.data.info(ctx.dataset, ctx.args.data_dir)
+    classifier = zoo.build(
+        "cosc420_cnn", **spec.model_options(setup["image_size"], classes), batch_norm=False,
+        dense_batch_norm=False,
+    )  # fmt: skip
+    zoo.fit(
+        classifier, train, epochs=epochs, batch_size=zoo.get_preset("cosc420_cnn").batch_size,
+        run_dir=ctx.out / "scorer_run", checkpoint=False, tensorboard=False,
+        verbose=ctx.args.verbose, **preset_fit("cosc420_cnn"),
+    )  # fmt: skip
+    return classifier, zoo.evaluate(classifier, test).accuracy
+
+
+def train_autoencoder(ctx, setup, images, epochs):
+    """The auto-encoder whose latent space both denoisers work in."""
+    autoencoder = zoo.build(setup["cae"], input_shape=images.shape[1:], **setup["cae_options"])
+    history = zoo.fit(
+        autoencoder, (images, images), epochs=epochs, batch_size=setup["cae_batch"],
+        metrics=(), run_dir=ctx.out / "cae_run", checkpoint=False, tensorboard=False,
+        verbose=ctx.args.verbose, **setup["cae_fit"],
+    )  # fmt: skip
+    plots.plot_history(history, ctx.out / "cae_history.png")
+    return autoencoder
+
+
+def train_denoisers(ctx, setup, autoencoder, images, sample_steps, shown):
+    """The seed's scheme and DDIM on the same UNet, optimizer, steps and UNet examples a
+    step (the seed's 16 images at 10 noise levels, or 160 images). Returns ``{name:
+    model}`` and ``{name: training seconds}``."""
+    encoder, decoder = autoencoder.get_layer("encoder"), autoencoder.get_layer("decoder")
+    latent = tuple(encoder.output_shape[1:])
+    models = {
+        "seed": diffusion.SeedDenoiser(
+            zoo.build(setup["unet"], input_shape=latent, noise_input=False), encoder, decoder,
+            seed=ctx.seed, name="seed_denoiser",
+        ),
+        "ddim": diffusion.Diffusion(
+            zoo.build(setup["unet"], input_shape=latent, noise_input=True), encoder, decoder,
+            seed=ctx.seed, name="ddim",
+        ),
+    }  # fmt: skip
+    models["ddim"].adapt(images)
+    batch = ctx.batch_size("cosc420_unet")
+    images_per_step = {"seed": batch, "ddim": batch * len(diffusion.SEED_NOISE_LEVELS)}
+    learning_rate = ctx.args.learning_rate or setup["learning_rate"]
+    seconds = {}
+    for name, model in models.items():
+        model.compile(optimizer=keras.optimizers.Adam(learning_rate))
+        progress = diffusion.SampleTrajectories(  # about ten times a run (Figures 5-7)
+            ctx.out / f"{name}_epochs", every=max(1, ctx.epochs // 10), n=shown,
+            steps=sample_steps[name], seed=ctx.seed,
+        )  # fmt: skip
+        history, seconds[name] = timed(
+            model.fit, shuffled_batches(images, images_per_step[name], ctx.seed),
+            epochs=ctx.epochs, steps_per_epoch=math.ceil(len(images) / batch),
+            callbacks=[progress], verbose=ctx.args.verbose,
+        )  # fmt: skip
+        plots.plot_history(history, ctx.out / f"{name}_history.png")
+        model.save(ctx.out / f"{name}.keras")
+    return models, seconds
+
+
+def check_unet_options(args):
+    """Stop before any training on options that would fail after it."""
+    for option in ("cae_epochs", "classifier_epochs", "ddim_steps"):
+        diffusion.check_steps(getattr(args, option), option)
+    if args.samples < 2:
+        raise ValueError(
+            "--samples must be at least 2: a Fréchet distance needs a covariance. "
+            f"Received: --samples {args.samples}"
+        )
+
+
+def unet(ctx):
+    check_unet_options(ctx.args)
+    setup = SEED_SETUP if ctx.dataset == ctx.step.dataset and not ctx.quick else SMALL_SETUP
+    classes = coarse_classes(ctx)
+    options = ctx.data_options(image_size=setup["image_size"], classes=classes)
+    train_x, train_y = images_and_labels(ctx, "train", **options)
+    test_x, test_y = images_and_labels(ctx, "test", **options)
+    levels = len(diffusion.SEED_NOISE_LEVELS)
+    sample_steps = {"seed": levels, "ddim": ctx.args.ddim_steps}
+    if ctx.quick:  # the same sampling, two steps long
+        sample_steps = dict.fromkeys(sample_steps, 2)
+    shown = 2 if ctx.quick else TRAJECTORIES
+    epochs = {"scorer": ctx.args.classifier_epochs, "cae": ctx.args.cae_epochs, "noise": 0}
+    if ctx.quick:
+        epochs.update(scorer=1, cae=1)
+
+    seconds = {}
+    (classifier, accuracy), seconds["scorer"] = timed(
+        train_scorer, ctx, setup, classes, (train_x, train_y), (test_x, test_y), epochs["scorer"]
+    )
+    autoencoder, seconds["cae"] = timed(train_autoencoder, ctx, setup, train_x, epochs["cae"])
+    models, denoising_seconds = train_denoisers(
+        ctx, setup, autoencoder, train_x, sample_steps, shown
+    )
+    seconds.update(denoising_seconds)
+
+    # Samples, from noise through every step (the first few are Figure 8), scored in the
+    # features of the one classifier next to the CAE's reconstructions and pure noise.
+    n_samples = min(ctx.args.samples, len(test_x) // 2)
+    trajectories, sampling_seconds = {}, {}
+    for name, model in models.items():
+        trajectories[name], sampling_seconds[name] = timed(
+            model.sample, max(n_samples, shown), steps=sample_steps[name], seed=ctx.seed
+        )
+    fakes = {name: frames[:n_samples, -1] for name, frames in trajectories.items()}
+    fakes["cae"] = autoencoder.predict(train_x[:n_samples], verbose=0)
+    rng = np.random.default_rng(ctx.seed)
+    fakes["noise"] = rng.uniform(size=(n_samples, *test_x.shape[1:])).astype("float32")
+    scores = score_samples(classifier, test_x, fakes, ctx.seed)
+
+    latent = "x".join(map(str, autoencoder.get_layer("encoder").output_shape[1:]))
+    labels = {
+        "seed": f"seed 000's scheme ({levels} noise levels, {sample_steps['seed']} steps; "
+        "Figure 8)",
+        "ddim": f"cosine schedule, DDIM ({sample_steps['ddim']} steps)",
+        "cae": "CAE reconstructions of training images (the latent space's best)",
+        "noise": "pure noise (uniform pixels)",
+    }
+    rows = []
+    for name, label in labels.items():
+        row = ctx.row(
+            label, scores[name].frechet, metric="frechet_distance", epochs=epochs.get(name),
+            seconds=seconds.get(name),
+        )  # fmt: skip
+        rows.append({
+            **row, "inception_style": scores[name].inception,
+            "sampling_s": sampling_seconds.get(name),
+            "model": f"{setup['unet']} on {latent} latents" if name in models else "",
+        })  # fmt: skip
+    floor = scores["seed"]
+    rows.append({
+        **ctx.row("real test images (floor: half vs half)", floor.frechet_floor,
+                  metric="frechet_distance", epochs=0),
+        "inception_style": floor.inception_real,
+    })  # fmt: skip
+    rows.append({
+        **ctx.row("the scorer's test accuracy", accuracy, epochs=epochs["scorer"],
+                  seconds=seconds["scorer"]),
+        "model": f"cosc420_cnn without batch norm; {n_samples} samples scored",
+    })  # fmt: skip
+
+    # Figures: seed 000's Figures 4 and 8, and sample grids.
+    diffusion.plot_noising(
+        train_x[:3], ctx.out / "noising.png", seed=ctx.seed,
+        title="Seed 000's cumulative noise levels (clamped to [0, 1])",
+    )  # fmt: skip
+    for name in models:
+        diffusion.plot_trajectories(
+            trajectories[name][:shown], ctx.out / f"{name}_trajectories.png", title=labels[name]
+        )
+        plots.plot_images(fakes[name][:32], path=ctx.out / f"{name}_samples.png")
+    return rows
+
+
+STEPS = [
+    assignment.Step(
+        "cnn", cnn, "Seed 000: the flowers CNN, coarse and fine (Table 3, Figures 1-2)",
+        dataset="oxford_flowers102", epochs=50, arguments=cnn_options,
+    ),
+    assignment.Step(
+        "regularisation", regularisation,
+        "Seed 000: batch norm x weight decay x dropout on the coarse set (Table 5)",
+        dataset="oxford_flowers102", epochs=50, arguments=image_size_option,
+    ),
+    assignment.Step(
+        "cae", cae, "Seed 000: the auto-encoder's reconstruction errors (Table 8, Figure 3)",
+        dataset="oxford_flowers102", epochs=150, arguments=image_size_option,
+    ),
+    assignment.Step(
+        "unet", unet,
+        "Seed 000: the 10-step latent denoiser against DDIM, by Fréchet distance (Figure 8)",
+        dataset="oxford_flowers102", epochs=1000, arguments=unet_options,
+    ),
+]  # fmt: skip
+
+if __name__ == "__main__":
+    sys.exit(assignment.main(__doc__, STEPS, default_out="runs/cosc420"))

@@ -1,0 +1,95 @@
+"""The example scripts (one per seed): every experiment runs in --quick mode on mock data
+and writes its table and figures; bad datasets and options stop it with a clear message.
+
+Scripts are found in ``examples/``: each one that defines ``STEPS`` (``zoo.assignment``)
+is tested, every step of it, so a new script or step is covered without editing this file.
+"""
+
+import csv
+import importlib.util
+import socket
+from pathlib import Path
+
+import pytest
+
+from zoo import assignment
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+
+
+def load_script(name):
+    spec = importlib.util.spec_from_file_location(f"example_{name}", EXAMPLES / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+SCRIPTS = {
+    path.stem: load_script(path.stem)
+    for path in sorted(EXAMPLES.glob("*.py"))
+    if "STEPS = " in path.read_text()
+}
+CASES = [(name, step.name) for name, module in SCRIPTS.items() for step in module.STEPS]
+
+
+def run(script, argv):
+    module = SCRIPTS[script]
+    return assignment.main(module.__doc__, module.STEPS, argv, default_out="runs/unused")
+
+
+def test_every_seed_has_a_script():
+    assert {"cosc420", "cv1", "idl_a2", "cmu_hw1", "kth"} <= set(SCRIPTS)
+
+
+@pytest.mark.parametrize("script, step", CASES, ids=[f"{s}-{t}" for s, t in CASES])
+def test_quick_run_writes_table_and_figures(tmp_path, script, step):
+    assert run(script, [step, "--quick", "--out", str(tmp_path)]) == 0
+    out = tmp_path / step
+    with open(out / "results.csv", newline="") as f:
+        rows = list(csv.DictReader(f))
+    assert rows, "an experiment must report at least one result"
+    assert all(row["zoo"] not in ("", "None") for row in rows)
+    assert all(row["dataset"] == "-" or row["dataset"].endswith("(mock)") for row in rows)
+    assert (out / "results.md").read_text().count("\n|") == len(rows) + 2  # header, rule, rows
+    assert list(out.rglob("*.png")), "an experiment must draw its figures"
+
+
+def test_table_writer(tmp_path):
+    rows = [
+        {"experiment": "a", "seed": 0.9183, "zoo": 0.91234, "epochs": 3},
+        {"experiment": "b", "seed": None, "zoo": 0.5, "epochs": 3, "note": "x"},
+    ]
+    text = assignment.write_table(rows, tmp_path, title="T")
+    assert text.splitlines()[:4] == [
+        "# T",
+        "",
+        "| experiment | seed | zoo | epochs | note |",
+        "|---|--:|--:|--:|---|",
+    ]
+    assert "| a | 0.9183 | 0.9123 | 3 | - |" in text
+    with open(tmp_path / "results.csv", newline="") as f:
+        assert list(csv.DictReader(f))[1] == {
+            "experiment": "b", "seed": "", "zoo": "0.5", "epochs": "3", "note": "x"
+        }  # fmt: skip
+
+
+def test_unavailable_dataset_stops_before_training(tmp_path, monkeypatch, capsys):
+    def unreachable(*args, **kwargs):
+        raise OSError("network is unreachable")
+
+    monkeypatch.setattr(socket, "create_connection", unreachable)
+    argv = ["default", "--data-dir", str(tmp_path / "tfds"), "--out", str(tmp_path)]
+    assert run("kth", argv) == 2
+    message = capsys.readouterr().err
+    assert "cifar10" in message and "is not prepared" in message and "data_dir" in message
+    assert not (tmp_path / "default").exists()
+
+
+def test_dataset_with_the_wrong_labels_is_refused(tmp_path, capsys):
+    assert run("kth", ["default", "--quick", "--dataset", "clocks", "--out", str(tmp_path)]) == 2
+    assert "labels of 'clocks' are times" in capsys.readouterr().err
+
+
+def test_bad_option_names_itself(tmp_path, capsys):
+    assert run("kth", ["default", "--quick", "--batch-size", "0", "--out", str(tmp_path)]) == 2
+    assert "batch_size" in capsys.readouterr().err

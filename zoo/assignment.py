@@ -1,0 +1,334 @@
+"""The frame of the example scripts: one script per seed assignment, one subcommand per
+experiment, each writing its tables (Markdown and CSV) and figures into a run directory.
+
+    def default(ctx):                         # a Context: options, run dir, helpers
+        report, row = ctx.train("kth_cnn", "default", seed_value=0.6932)
+        return [row]
+
+    STEPS = [Step("default", default, "the default CNN", dataset="cifar10", epochs=30)]
+    if __name__ == "__main__":
+        sys.exit(assignment.main(__doc__, STEPS))
+
+Every subcommand takes --epochs, --batch-size, --dataset (a set of the same kind that
+stands in, e.g. fashion_mnist for cifar10; images are resized to what the models
+take), --out, --seed, --data-dir and --quick; ``all`` runs every subcommand in turn.
+--quick is a smoke run of one epoch on a few mock examples (``tfds.testing.mock_data``),
+and of only the first and last of a step's variants (``Context.variants``), so it runs
+anywhere in seconds; its numbers mean nothing. A dataset that is neither
+prepared nor downloadable stops the subcommand before any training, with the data
+layer's message.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import dataclasses
+import json
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import keras
+import tensorflow_datasets as tfds
+
+from zoo import data, experiment, plots, registry
+from zoo.data import sources
+
+QUICK_EXAMPLES = 48  # mock examples per split in --quick mode
+COLUMNS = ("experiment", "metric", "seed", "zoo", "dataset", "epochs", "minutes", "backend")
+
+
+@dataclasses.dataclass(frozen=True)
+class Step:
+    """A subcommand: ``run(ctx)`` trains and returns the rows of its results table.
+
+    dataset: the default dataset (the seed's), None when the step takes no ``--dataset``.
+    labels: what the step's datasets must label: "class" or "time" (the clocks).
+    image_size: the (height, width) its models take; a stand-in dataset is resized to it.
+    needs: other datasets it loads (e.g. a transfer target), checked before training.
+    arguments: adds the step's own options to its parser.
+    """
+
+    name: str
+    run: Callable[[Context], list[dict]]
+    help: str
+    dataset: str | None = None
+    epochs: int = 10
+    batch_size: int | None = None
+    labels: str = "class"
+    image_size: tuple[int, int] | None = None
+    needs: tuple[str, ...] = ()
+    arguments: Callable[[argparse.ArgumentParser], None] | None = None
+
+
+@dataclasses.dataclass
+class Context:
+    """What a step works with: its parsed options, run directory and helpers."""
+
+    step: Step
+    args: argparse.Namespace
+    out: Path
+
+    @property
+    def quick(self) -> bool:
+        return self.args.quick
+
+    @property
+    def dataset(self) -> str | None:
+        return self.args.dataset
+
+    @property
+    def epochs(self) -> int:
+        return 1 if self.quick else self.args.epochs
+
+    @property
+    def seed(self) -> int:
+        return self.args.seed
+
+    def batch_size(self, preset: str | None = None) -> int:
+        """--batch-size, else the step's, else the preset's (the seed's own)."""
+        for size in (self.args.batch_size, self.step.batch_size):
+            if size is not None:
+                return size
+        return registry.get_preset(preset).batch_size if preset else 128
+
+    def variants(self, items: list) -> list:
+        """``items`` (a step's variants, settings, ...), or in --quick mode only the first
+        and the last: the smoke run stays seconds long and still tries two settings."""
+        return [items[0], items[-1]] if self.quick and len(items) > 2 else list(items)
+
+    def data_options(self, **options) -> dict:
+        """``zoo.data.load`` options: the step's image size and --data-dir, then ``options``."""
+        base = {"image_size": self.step.image_size, "data_dir": self.args.data_dir}
+        return {**base, **options}
+
+    def train(
+        self,
+        preset,
+        name: str,
+        *,
+        seed_value=None,
+        metric: str = "accuracy",
+        dataset: str | None = None,
+        model_options: dict | None = None,
+        data_options: dict | None = None,
+        **fit_options,
+    ):
+        """Build ``preset`` for the dataset, train, evaluate and plot it in ``out/name``.
+
+        ``preset`` is a registered name, or a Keras model to train as it is (say, one
+        made by ``zoo.transfer``). Options override the preset's (``model_options`` its
+        builder's, ``fit_options`` its ``zoo.fit`` ones). Returns ``(model, report,
+        row)``; the row scores ``metric`` (a field of the report, e.g.
+        ``average_top1_recall``) next to the seed's value.
+        """
+        dataset = dataset or self.dataset
+        spec = data.info(dataset, self.args.data_dir)
+        found = None if isinstance(preset, keras.Model) else registry.get_preset(preset)
+        options = self.data_options(**{**(found.data if found else {}), **(data_options or {})})
+        if found:
+            shape = spec.model_options(options.get("image_size"), options.get("classes"))
+            model = registry.build(preset, **{**shape, **(model_options or {})})
+        else:
+            model = preset
+        fit_options = {**(found.fit if found else {}), **fit_options}
+        fit_options.pop("epochs", None)
+        directory = self.out / name
+        batch_size = fit_options.pop("batch_size", None) or self.batch_size(
+            preset if found else None
+        )
+        report = experiment.run(
+            model,
+            dataset,
+            directory,
+            epochs=self.epochs,
+            batch_size=batch_size,
+            data_options=options,
+            evaluate_options=dict(found.evaluate) if found else {},
+            seed=self.seed,
+            verbose=self.args.verbose,
+            **fit_options,
+        )
+        summary = json.loads((directory / "report.json").read_text())
+        row = self.row(
+            name,
+            summary[metric],
+            seed_value=seed_value,
+            metric=metric,
+            dataset=dataset,
+            epochs=summary["epochs_run"],
+            seconds=summary["train_seconds"],
+        )
+        return model, report, row
+
+    def row(self, name, value, *, seed_value=None, metric="accuracy", dataset=None, epochs=None,
+            seconds=None) -> dict:  # fmt: skip
+        """One results row: the seed's number next to the zoo's, and how it was measured."""
+        dataset = dataset or self.dataset or "-"
+        return {
+            "experiment": name,
+            "metric": metric,
+            "seed": seed_value,
+            "zoo": value,
+            "dataset": f"{dataset} (mock)" if self.quick else dataset,
+            "epochs": self.epochs if epochs is None else epochs,
+            "minutes": None if seconds is None else round(seconds / 60, 2),
+            "backend": keras.backend.backend(),
+        }
+
+
+def format_value(value) -> str:
+    if value is None or value == "":
+        return "-"
+    if isinstance(value, float):
+        return f"{value:.4g}"
+    return str(value)
+
+
+def markdown_table(rows: list[dict], columns=None) -> str:
+    """``rows`` (dicts) as a Markdown table; numbers right-aligned, floats to 4 digits."""
+    columns = list(columns or _columns(rows))
+    numeric = [all(isinstance(r.get(c), (int, float, type(None))) for r in rows) for c in columns]
+    lines = [
+        "| " + " | ".join(columns) + " |",
+        "|" + "|".join("--:" if n else "---" for n in numeric) + "|",
+    ]
+    lines += ["| " + " | ".join(format_value(r.get(c)) for c in columns) + " |" for r in rows]
+    return "\n".join(lines)
+
+
+def write_table(rows: list[dict], directory, name: str = "results", title: str = "") -> str:
+    """Write ``rows`` as ``name.md`` (under ``title``) and ``name.csv`` in ``directory``;
+    returns the Markdown."""
+    directory = Path(directory)
+    directory.mkdir(parents=True, exist_ok=True)
+    columns = _columns(rows)
+    with open(directory / f"{name}.csv", "w", newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=columns)
+        writer.writeheader()
+        writer.writerows(rows)
+    text = (f"# {title}\n\n" if title else "") + markdown_table(rows, columns) + "\n"
+    (directory / f"{name}.md").write_text(text)
+    return text
+
+
+def _columns(rows) -> list[str]:
+    columns = [c for c in COLUMNS if any(c in r for r in rows)]
+    for row in rows:
+        columns += [k for k in row if k not in columns]
+    return columns
+
+
+def main(description: str, steps: list[Step], argv=None, *, default_out: str) -> int:
+    """Parse the command line, run the chosen step (or ``all``) and print its table.
+
+    Returns the exit status: 2, with the message, for bad options or missing data.
+    """
+    by_name = {step.name: step for step in steps}
+    args = _parser(description, steps, default_out).parse_args(argv)
+    chosen = steps if args.command == "all" else [by_name[args.command]]
+    keras.utils.set_random_seed(args.seed)
+    try:
+        for step in chosen:
+            _run(step, _step_args(step, args) if args.command == "all" else args)
+    except (ValueError, data.DatasetNotAvailableError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    return 0
+
+
+def _step_args(step: Step, args) -> argparse.Namespace:
+    """``all`` gives every step its own defaults; a --dataset goes to the steps that
+    take one with the same kind of labels."""
+    args = argparse.Namespace(**vars(args))
+    args.epochs = args.epochs or step.epochs
+    if not step.dataset or not args.dataset or step.labels == "time":
+        args.dataset = step.dataset
+    return args
+
+
+def _run(step: Step, args) -> list[dict]:
+    out = Path(args.out) / step.name
+    ctx = Context(step, args, out)
+    mock = tfds.testing.mock_data(num_examples=QUICK_EXAMPLES) if args.quick else _nothing()
+    with mock:
+        check_datasets(step, args.dataset, args.data_dir)
+        start = time.perf_counter()
+        rows = step.run(ctx)
+    title = f"{step.help} ({keras.backend.backend()}, {time.perf_counter() - start:.0f} s)"
+    text = write_table(rows, out, title=title)
+    if any(r.get("seed") is not None and isinstance(r.get("zoo"), (int, float)) for r in rows):
+        plots.plot_results(rows, out / "results.png", title=step.help)
+    print(f"\n{text}\nTables and figures in {out}/")
+    return rows
+
+
+def check_datasets(step: Step, dataset: str | None, data_dir=None) -> None:
+    """Fail before training: a dataset that cannot be had, or one with the wrong labels."""
+    for name in (dataset, *step.needs):
+        if name is None:
+            continue
+        spec = data.info(name, data_dir)
+        is_time = spec.label_feature != "label"
+        if name == dataset and is_time != (step.labels == "time"):
+            wanted = "read clocks (a time label)" if step.labels == "time" else "classify images"
+            kind = "times" if is_time else "classes"
+            raise ValueError(
+                f"The '{step.name}' experiment's models {wanted}, but the labels of '{name}' "
+                f"are {kind}. Received: --dataset {name}"
+            )
+        sources.prepared_builder(name, data_dir=data_dir)
+
+
+class _nothing:
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+
+def _parser(description: str, steps: list[Step], default_out: str) -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        description=description, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="EXPERIMENT")
+    for step in steps:
+        text = step.help.replace("%", "%%")  # argparse formats help with %
+        sub = commands.add_parser(step.name, help=text, description=text)
+        _common(sub, default_out, step)
+        if step.arguments:
+            step.arguments(sub)
+    every = commands.add_parser(  # steps may share an option: the last one's help stays
+        "all", help="every experiment in turn, with its defaults", conflict_handler="resolve"
+    )
+    _common(every, default_out, None)
+    for step in steps:  # `all` accepts every step's own options
+        if step.arguments:
+            step.arguments(every)
+    return parser
+
+
+def _common(parser, default_out: str, step: Step | None) -> None:
+    if step is None or step.dataset:
+        choices = data.DATASETS
+        default = step.dataset if step else None
+        parser.add_argument(
+            "--dataset", default=default, choices=choices, metavar="NAME",
+            help=f"default {default}; a stand-in of the same kind, e.g. fashion_mnist "
+            "(available: " + ", ".join(choices) + ")",
+        )  # fmt: skip
+    else:
+        parser.set_defaults(dataset=None)
+    epochs = step.epochs if step else None
+    parser.add_argument("--epochs", type=int, default=epochs, help=f"default {epochs}")
+    parser.add_argument("--batch-size", type=int, help="default: the seed's")
+    parser.add_argument("--out", type=Path, default=Path(default_out), help="run directory")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--data-dir", help="tfds data dir (default: TFDS_DATA_DIR or ~)")
+    parser.add_argument("--verbose", type=int, default=2, choices=(0, 1, 2))
+    parser.add_argument(
+        "--quick", action="store_true", help="one epoch on mock data: a smoke run in seconds"
+    )
