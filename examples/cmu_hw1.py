@@ -82,17 +82,12 @@ def train(ctx, name, preset, *, seed_value, target, seed_epochs, **options):
     return model, row
 
 
-def plot_losses(ctx, rows) -> None:
-    histories = {r["experiment"]: ctx.out / r["experiment"] / "run" / "history.csv" for r in rows}
-    plots.plot_histories(histories, ctx.out / "loss.png")
-
-
 def mnist(ctx):
     rows = []
     for name, preset, seed_value, target in ctx.variants(MNIST_MODELS):
         _, row = train(ctx, name, preset, seed_value=seed_value, target=target, seed_epochs=5)
         rows.append(row)
-    plot_losses(ctx, rows)
+    ctx.plot_histories(rows)
     return rows
 
 
@@ -106,7 +101,7 @@ def cifar100(ctx):
             data_options=STANDARDIZE, loss=CrossEntropy(from_logits=True), **CIFAR_FIT,
         )  # fmt: skip
         rows.append({**row, "loss": "zoo.losses.CrossEntropy"})
-    plot_losses(ctx, rows)
+    ctx.plot_histories(rows)
     return rows
 
 
@@ -132,7 +127,7 @@ def resnet(ctx):
         )  # fmt: skip
         correct = correct_of_shown(ctx, model, preset)
         rows.append({**row, "seed_model": seed_model, f"correct_of_{SHOWN}": correct})
-    plot_losses(ctx, rows)
+    ctx.plot_histories(rows)
     return rows
 
 

@@ -41,7 +41,6 @@ run, report and figures (confusion matrix, per-class accuracy, predictions, t-SN
 
 import math
 import sys
-import time
 
 import keras
 import numpy as np
@@ -74,18 +73,14 @@ TABLE_8_ALL = (0.0287, 0.0315)
 TRAJECTORIES = 10  # Figure 8: ten noise seeds through the 10 denoising steps
 
 
-def preset_fit(name) -> dict:
-    """A preset's ``zoo.fit`` options, less its epochs (the step's options set those)."""
-    return {k: v for k, v in zoo.get_preset(name).fit.items() if k != "epochs"}
-
-
 # The latent denoiser's set-ups: the seed's (Tables 6-7 and 9), and the zoo's choice for
 # small stand-ins such as Fashion-MNIST, with Adam 1e-3 throughout.
+SEED_CAE, SEED_UNET = zoo.get_preset("cosc420_cae"), zoo.get_preset("cosc420_unet")
 SEED_SETUP = {
     "image_size": (SEED_IMAGE_SIZE, SEED_IMAGE_SIZE),
-    "cae": "cosc420_cae", "cae_options": {}, "cae_fit": preset_fit("cosc420_cae"),
-    "cae_batch": zoo.get_preset("cosc420_cae").batch_size,
-    "unet": "cosc420_unet", "learning_rate": preset_fit("cosc420_unet")["learning_rate"],
+    "cae": "cosc420_cae", "cae_options": {}, "cae_fit": SEED_CAE.fit_without_epochs(),
+    "cae_batch": SEED_CAE.batch_size,
+    "unet": "cosc420_unet", "learning_rate": SEED_UNET.fit["learning_rate"],
 }  # fmt: skip
 SMALL_SETUP = {
     "image_size": (32, 32),
@@ -192,8 +187,7 @@ def regularisation(ctx):
         )
         rows.append({**row, "batch_norm": batch_norm, "weight_decay": weight_decay,
                      "dropout": dropout})  # fmt: skip
-    histories = {r["experiment"]: ctx.out / r["experiment"] / "run" / "history.csv" for r in rows}
-    plots.plot_histories(histories, ctx.out / "val_accuracy.png", metric="val_accuracy")
+    ctx.plot_histories(rows, "val_accuracy.png", metric="val_accuracy")
     return rows
 
 
@@ -211,9 +205,9 @@ def cae(ctx):
         ctx.dataset, "train", target="image", batch_size=ctx.batch_size("cosc420_cae"),
         seed=ctx.seed, **options,
     )  # fmt: skip
-    history, seconds = timed(
+    history, seconds = assignment.timed(
         zoo.fit, model, pairs, epochs=ctx.epochs, metrics=(), run_dir=ctx.out / "run",
-        verbose=ctx.args.verbose, **preset_fit("cosc420_cae"),
+        verbose=ctx.args.verbose, **zoo.get_preset("cosc420_cae").fit_without_epochs(),
     )  # fmt: skip
     plots.plot_history(history, ctx.out / "history.png")
 
@@ -246,12 +240,6 @@ def cae(ctx):
     ]  # fmt: skip
 
 
-def timed(function, *arguments, **keywords):
-    """``function(*arguments, **keywords)`` and the seconds it took."""
-    start = time.perf_counter()
-    return function(*arguments, **keywords), time.perf_counter() - start
-
-
 def shuffled_batches(images, batch_size, seed):
     """Batches of ``images`` in a new order every pass, endlessly (epochs count steps)."""
     rng = np.random.default_rng(seed)
@@ -260,32 +248,6 @@ def shuffled_batches(images, batch_size, seed):
         order = rng.permutation(len(images))
         for start in range(0, len(images) - size + 1, size):
             yield (images[order[start : start + size]],)
-
-
-def score_samples(classifier, real, fakes: dict, seed) -> dict:
-    """``zoo.quality.score`` of several sets of samples against the same real images, whose
-    features, floor (half of them against the other half) and score are computed once."""
-    extractor = quality.feature_model(classifier)
-
-    def features(images):
-        out = extractor.predict(images, batch_size=256, verbose=0)
-        return np.asarray(out, np.float64).reshape(len(images), -1)
-
-    real = real[np.random.default_rng(seed).permutation(len(real))]
-    half = len(real) // 2
-    n = min(len(real) - half, *(len(fake) for fake in fakes.values()))
-    real_features = features(real[: half + n])
-    first, second = real_features[:half], real_features[half:]
-    floor = quality.frechet_distance(first, second)
-    inception_real = quality.inception_score(classifier, real[half : half + n])
-    return {
-        name: quality.Quality(
-            frechet=quality.frechet_distance(first, features(fake[:n])), frechet_floor=floor,
-            inception=quality.inception_score(classifier, fake[:n]),
-            inception_real=inception_real, samples=n,
-        )
-        for name, fake in fakes.items()
-    }  # fmt: skip
 
 
 def train_scorer(ctx, setup, classes, train, test, epochs):
@@ -299,7 +261,7 @@ def train_scorer(ctx, setup, classes, train, test, epochs):
     zoo.fit(
         classifier, train, epochs=epochs, batch_size=zoo.get_preset("cosc420_cnn").batch_size,
         run_dir=ctx.out / "scorer_run", checkpoint=False, tensorboard=False,
-        verbose=ctx.args.verbose, **preset_fit("cosc420_cnn"),
+        verbose=ctx.args.verbose, **zoo.get_preset("cosc420_cnn").fit_without_epochs(),
     )  # fmt: skip
     return classifier, zoo.evaluate(classifier, test).accuracy
 
@@ -343,7 +305,7 @@ def train_denoisers(ctx, setup, autoencoder, images, sample_steps, shown):
             ctx.out / f"{name}_epochs", every=max(1, ctx.epochs // 10), n=shown,
             steps=sample_steps[name], seed=ctx.seed,
         )  # fmt: skip
-        history, seconds[name] = timed(
+        history, seconds[name] = assignment.timed(
             model.fit, shuffled_batches(images, images_per_step[name], ctx.seed),
             epochs=ctx.epochs, steps_per_epoch=math.ceil(len(images) / batch),
             callbacks=[progress], verbose=ctx.args.verbose,
@@ -381,10 +343,12 @@ def unet(ctx):
         epochs.update(scorer=1, cae=1)
 
     seconds = {}
-    (classifier, accuracy), seconds["scorer"] = timed(
+    (classifier, accuracy), seconds["scorer"] = assignment.timed(
         train_scorer, ctx, setup, classes, (train_x, train_y), (test_x, test_y), epochs["scorer"]
     )
-    autoencoder, seconds["cae"] = timed(train_autoencoder, ctx, setup, train_x, epochs["cae"])
+    autoencoder, seconds["cae"] = assignment.timed(
+        train_autoencoder, ctx, setup, train_x, epochs["cae"]
+    )
     models, denoising_seconds = train_denoisers(
         ctx, setup, autoencoder, train_x, sample_steps, shown
     )
@@ -395,14 +359,14 @@ def unet(ctx):
     n_samples = min(ctx.args.samples, len(test_x) // 2)
     trajectories, sampling_seconds = {}, {}
     for name, model in models.items():
-        trajectories[name], sampling_seconds[name] = timed(
+        trajectories[name], sampling_seconds[name] = assignment.timed(
             model.sample, max(n_samples, shown), steps=sample_steps[name], seed=ctx.seed
         )
     fakes = {name: frames[:n_samples, -1] for name, frames in trajectories.items()}
     fakes["cae"] = autoencoder.predict(train_x[:n_samples], verbose=0)
     rng = np.random.default_rng(ctx.seed)
     fakes["noise"] = rng.uniform(size=(n_samples, *test_x.shape[1:])).astype("float32")
-    scores = score_samples(classifier, test_x, fakes, ctx.seed)
+    scores = quality.score(classifier, test_x, fakes, seed=ctx.seed)
 
     latent = "x".join(map(str, autoencoder.get_layer("encoder").output_shape[1:]))
     labels = {

@@ -34,7 +34,7 @@ import sys
 
 import zoo
 from tuning import search, spaces
-from zoo import assignment, plots
+from zoo import assignment
 from zoo.data import pipeline, sources
 
 DATA = {"normalize": "standardize"}
@@ -93,9 +93,8 @@ def generalization_gap(directory) -> float:
 
 def plot_runs(ctx, rows):
     """Loss and accuracy per epoch of every run in ``rows``, one line each."""
-    histories = {r["experiment"]: ctx.out / r["experiment"] / "run" / "history.csv" for r in rows}
-    plots.plot_histories(histories, ctx.out / "loss.png")
-    plots.plot_histories(histories, ctx.out / "accuracy.png", metric="accuracy")
+    for metric in ("loss", "accuracy"):
+        ctx.plot_histories(rows, f"{metric}.png", metric=metric)
 
 
 def train_tuned(ctx, name, *, seed_value=None, model_options=None, data_options=None, **fit):

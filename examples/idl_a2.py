@@ -32,7 +32,6 @@ training curves and the models (vae.keras, gan.keras).
 import argparse
 import dataclasses
 import sys
-import time
 from pathlib import Path
 
 import keras
@@ -45,16 +44,6 @@ from zoo import assignment, generative, plots, quality
 QUICK_TRIALS = 2  # --quick: the first two settings of a search
 QUICK_STEPS = 1  # --quick: batches per epoch (and test batches of a search)
 QUICK_BATCH = 8  # --quick: the mock splits hold 48 images; the GAN drops partial batches
-
-
-def for_epochs(ctx, epochs: int):
-    """``ctx`` training for --epochs (1 with --quick), else for ``epochs``, the seed's."""
-    args = argparse.Namespace(**{**vars(ctx.args), "epochs": ctx.args.epochs or epochs})
-    return dataclasses.replace(ctx, args=args)
-
-
-def preset_epochs(preset: str) -> int:
-    return zoo.get_preset(preset).fit["epochs"]
 
 
 # Task 1.1, Table 1: test accuracy. Keras's mnist_cnn compiled Adadelta with its default
@@ -70,8 +59,7 @@ MNIST = [  # row, preset, fit options, seed's test accuracy
 def mnist(ctx):
     rows = []
     for name, preset, fit, seed_value in ctx.variants(MNIST):
-        trainer = for_epochs(ctx, preset_epochs(preset))
-        _, _, row = trainer.train(preset, name, seed_value=seed_value, **fit)
+        _, _, row = ctx.train(preset, name, seed_value=seed_value, **fit)
         rows.append(row)
     return rows
 
@@ -223,8 +211,7 @@ def clocks(ctx):
             report, row = score_trained(ctx, name, 60 * hours)
         else:
             options = {**options, **(QUICK_CLOCK if ctx.quick else {})}
-            trainer = for_epochs(ctx, preset_epochs(preset))
-            _, report, row = trainer.train(
+            _, report, row = ctx.train(
                 preset, name, seed_value=60 * hours, metric=CLOCK_METRIC, model_options=options
             )
         details = {k: report.to_dict()[k] for k in ("median_error_minutes", "within_5_minutes")}
@@ -271,7 +258,7 @@ class Part:
 
 
 DATASET_PART = Part(
-    cae="idl_mnist_cae", vae_options={}, vae_epochs=preset_epochs("vae"), gan="gan",
+    cae="idl_mnist_cae", vae_options={}, vae_epochs=zoo.get_preset("vae").fit["epochs"], gan="gan",
     vae_coords=(9, 26), gan_coords=(0, 119, 125),
 )  # fmt: skip
 FOLDER_PART = Part(
@@ -320,23 +307,24 @@ def train_generative(ctx, source, shape, part, class_names):
         return zoo.data.images(source, split, target=target, **options, **more)
 
     def train(name, model, train_data, epochs, **fit_options):
-        start = time.perf_counter()
-        history = fit(ctx, model, train_data, ctx.epochs or epochs, out, name, **fit_options)
-        return {"dataset": label, "epochs": len(history.epoch),
-                "seconds": time.perf_counter() - start}  # fmt: skip
+        """Train for ``epochs`` (a number or a preset's); what the row says of the run."""
+        history, seconds = assignment.timed(
+            fit, ctx, model, train_data, ctx.epochs_for(epochs), out, name, **fit_options
+        )
+        return {"dataset": label, "epochs": len(history.epoch), "seconds": seconds}
 
     models, runs = {}, {}
     if part.cae:
         models["CAE"] = zoo.build(part.cae, input_shape=shape)
-        runs["CAE"] = train("cae", models["CAE"], data("image"), preset_epochs(part.cae),
-                            **fit_of(part.cae), metrics=())  # fmt: skip
+        cae_fit = zoo.get_preset(part.cae).fit_without_epochs()
+        runs["CAE"] = train("cae", models["CAE"], data("image"), part.cae, **cae_fit, metrics=())
     images = data(drop_remainder=True)  # whole batches, as the GAN's train step wants
     models["VAE"] = zoo.build("vae", input_shape=shape, seed=ctx.seed, **part.vae_options)
     models["VAE"].compile(optimizer=keras.optimizers.Adam())
     runs["VAE"] = train("vae", models["VAE"], images, part.vae_epochs)
     models["GAN"] = zoo.build(part.gan, input_shape=shape, seed=ctx.seed)
     models["GAN"].compile()
-    runs["GAN"] = train("gan", models["GAN"], images, preset_epochs(part.gan))
+    runs["GAN"] = train("gan", models["GAN"], images, part.gan)
     for name in ("VAE", "GAN"):
         models[name].save(out / f"{name.lower()}.keras")
 
@@ -351,8 +339,8 @@ def train_generative(ctx, source, shape, part, class_names):
     if len(class_names) > 1:  # the scores need a classifier of the images
         classifier = zoo.build("idl_fmnist_cnn", input_shape=shape, num_classes=len(class_names))
         if not ctx.quick:  # a smoke run's scores mean nothing: spare the time
-            train("classifier", classifier, data("label"), ctx.args.classifier_epochs,
-                  **fit_of("idl_fmnist_cnn"))  # fmt: skip
+            fit(ctx, classifier, data("label"), ctx.args.classifier_epochs, out, "classifier",
+                **zoo.get_preset("idl_fmnist_cnn").fit_without_epochs())  # fmt: skip
         rows += score_samples(ctx, classifier, test_x, fakes, runs, label)
     draw_generative(ctx, out, part, models, fakes, test_x, test_y, class_names)
     return rows
@@ -362,9 +350,9 @@ def score_samples(ctx, classifier, real, fakes, runs, label):
     """Fréchet distances and inception-style scores of the samples, of uniform noise, and of
     half the real images to the other half (the floor no generator can beat)."""
     noise = np.random.default_rng(ctx.seed).uniform(size=fakes["VAE"].shape)
+    scores = quality.score(classifier, real, {**fakes, "uniform noise": noise}, seed=ctx.seed)
     rows = []
-    for name, fake in [*fakes.items(), ("uniform noise", noise)]:
-        score = quality.score(classifier, real, fake, seed=ctx.seed)
+    for name, score in scores.items():
         what = f"{name} samples" if name in fakes else name
         row = ctx.row(f"{label}: {what}", score.frechet, metric="frechet_distance",
                       **runs.get(name, {"dataset": label}))  # fmt: skip
@@ -391,11 +379,6 @@ def fit(ctx, model, data, epochs, out, name, **fit_options):
                             shuffle=False, verbose=verbose)  # the data shuffles itself  # fmt: skip
     plots.plot_history(history, out / f"{name}_history.png")
     return history
-
-
-def fit_of(preset):
-    """A preset's ``zoo.fit`` options other than its epochs."""
-    return {k: v for k, v in zoo.get_preset(preset).fit.items() if k != "epochs"}
 
 
 def test_split(source, is_folder) -> str:

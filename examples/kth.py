@@ -16,7 +16,7 @@ recall, predictions, t-SNE); `variants` adds the training loss of every variant.
 
 import sys
 
-from zoo import assignment, plots
+from zoo import assignment
 
 METRIC = "average_top1_recall"
 DATA = {"normalize": "centered", "shuffle": False}
@@ -64,8 +64,7 @@ def default(ctx):
 
 def variants(ctx):
     rows = [train_variant(ctx, v[0], v[3]) for v in ctx.variants(VARIANTS)]
-    histories = {r["experiment"]: ctx.out / r["experiment"] / "run" / "history.csv" for r in rows}
-    plots.plot_histories(histories, ctx.out / "loss.png")
+    ctx.plot_histories(rows)
     return rows
 
 

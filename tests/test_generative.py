@@ -361,3 +361,9 @@ def test_inception_score_and_the_quality_report(digits):
     assert 1.0 <= q.inception <= 10.0 and "floor" in str(q)
     with pytest.raises(ValueError, match=r"classifier's input shape \(8, 8, 1\).*Received"):
         quality.score(classifier, digits, np.zeros((4, 16, 16, 1)))
+    # Several generators against the same real halves: the same numbers as one at a time.
+    both = quality.score(classifier, digits, {"noise": noise, "real": digits[:32]})
+    assert both["noise"] == q
+    assert both["real"].frechet_floor == q.frechet_floor and both["real"].frechet < q.frechet
+    with pytest.raises(ValueError, match="at least 4 real and 2 generated"):
+        quality.score(classifier, digits, {"noise": noise, "one": noise[:1]})

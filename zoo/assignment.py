@@ -87,6 +87,17 @@ class Context:
     def seed(self) -> int:
         return self.args.seed
 
+    def epochs_for(self, seed_epochs: str | int | None = None) -> int:
+        """--epochs (1 with --quick), else the step's default, else the seed's own:
+        ``seed_epochs`` as a number, or a preset's name for the preset's epochs."""
+        if self.epochs is not None:
+            return self.epochs
+        if isinstance(seed_epochs, str):
+            return registry.get_preset(seed_epochs).fit["epochs"]
+        if seed_epochs is None:
+            raise ValueError(f"The '{self.step.name}' experiment needs --epochs.")
+        return seed_epochs
+
     def batch_size(self, preset: str | None = None) -> int:
         """--batch-size, else the step's, else the preset's (the seed's own)."""
         for size in (self.args.batch_size, self.step.batch_size):
@@ -133,8 +144,7 @@ class Context:
             model = registry.build(preset, **{**shape, **(model_options or {})})
         else:
             model = preset
-        fit_options = {**(found.fit if found else {}), **fit_options}
-        fit_options.pop("epochs", None)
+        fit_options = {**(found.fit_without_epochs() if found else {}), **fit_options}
         directory = self.out / name
         batch_size = fit_options.pop("batch_size", None) or self.batch_size(
             preset if found else None
@@ -143,7 +153,7 @@ class Context:
             model,
             dataset,
             directory,
-            epochs=self.epochs,
+            epochs=self.epochs_for(preset if found else None),
             batch_size=batch_size,
             data_options=options,
             evaluate_options=dict(found.evaluate) if found else {},
@@ -163,6 +173,12 @@ class Context:
         )
         return model, report, row
 
+    def plot_histories(self, rows: list[dict], name: str = "loss.png", metric: str = "loss"):
+        """``metric`` per epoch of every trained row's run (``out/<experiment>/run``), one
+        line each, in ``out/name``."""
+        runs = {r["experiment"]: self.out / r["experiment"] / "run" / "history.csv" for r in rows}
+        plots.plot_histories(runs, self.out / name, metric=metric)
+
     def row(self, name, value, *, seed_value=None, metric="accuracy", dataset=None, epochs=None,
             seconds=None) -> dict:  # fmt: skip
         """One results row: the seed's number next to the zoo's, and how it was measured."""
@@ -177,6 +193,12 @@ class Context:
             "minutes": None if seconds is None else round(seconds / 60, 2),
             "backend": keras.backend.backend(),
         }
+
+
+def timed(function, *arguments, **keywords):
+    """``function(*arguments, **keywords)`` and the seconds it took."""
+    start = time.perf_counter()
+    return function(*arguments, **keywords), time.perf_counter() - start
 
 
 def format_value(value) -> str:

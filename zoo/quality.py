@@ -129,33 +129,44 @@ class Quality:
         )
 
 
-def score(classifier, real, fake, *, layer=None, seed=0, batch_size: int = 256) -> Quality:
+def score(classifier, real, fake, *, layer=None, seed=0, batch_size: int = 256):
     """Score generated images ``fake`` against ``real`` ones (arrays of images).
 
     ``real`` is shuffled (``seed``) and split in two disjoint halves A and B: the floor
     is ``FD(A, B)`` and the score ``FD(A, fake)``, with ``fake`` and B cut to the same
     size, so both distances have the same sample-size bias.
+
+    ``fake`` may be a dict of several generators' images: each is then scored against
+    the same A and B (the real features and the floor are computed once, at the
+    smallest set's size) and a dict of ``Quality`` comes back.
     """
+    fakes = fake if isinstance(fake, dict) else {None: fake}
     real = _check_images(classifier, real, "real")
-    fake = _check_images(classifier, fake, "fake")
-    if len(real) < 4 or len(fake) < 2:
+    fakes = {name: _check_images(classifier, images, "fake") for name, images in fakes.items()}
+    if not fakes or len(real) < 4 or min(len(images) for images in fakes.values()) < 2:
+        sizes = [len(images) for images in fakes.values()]
         raise ValueError(
-            f"Need at least 4 real and 2 generated images. Received: {len(real)} and {len(fake)}"
+            f"Need at least 4 real and 2 generated images. Received: {len(real)} and {sizes}"
         )
     real = real[np.random.default_rng(seed).permutation(len(real))]
     half = len(real) // 2
-    n = min(len(real) - half, len(fake))
+    n = min(len(real) - half, *(len(images) for images in fakes.values()))
     extractor = feature_model(classifier, layer)
-    f_real = _features(extractor, real, batch_size)
-    f_fake = _features(extractor, fake[:n], batch_size)
-    a, b = f_real[:half], f_real[half : half + n]
-    return Quality(
-        frechet=frechet_distance(a, f_fake),
-        frechet_floor=frechet_distance(a, b),
-        inception=inception_score(classifier, fake[:n], batch_size=batch_size),
-        inception_real=inception_score(classifier, real[half : half + n], batch_size=batch_size),
-        samples=n,
-    )
+    f_real = _features(extractor, real[: half + n], batch_size)
+    a, b = f_real[:half], f_real[half:]
+    floor = frechet_distance(a, b)
+    inception_real = inception_score(classifier, real[half : half + n], batch_size=batch_size)
+    scores = {
+        name: Quality(
+            frechet=frechet_distance(a, _features(extractor, images[:n], batch_size)),
+            frechet_floor=floor,
+            inception=inception_score(classifier, images[:n], batch_size=batch_size),
+            inception_real=inception_real,
+            samples=n,
+        )
+        for name, images in fakes.items()
+    }
+    return scores if isinstance(fake, dict) else scores[None]
 
 
 def _probabilities(classifier, outputs):

@@ -44,6 +44,10 @@ class Preset:
     def family(self) -> str:
         return self.builder.__name__.removeprefix("build_")
 
+    def fit_without_epochs(self) -> dict:
+        """``fit`` less its epochs, for a caller that chooses the epochs itself."""
+        return {k: v for k, v in self.fit.items() if k != "epochs"}
+
 
 _PRESETS: dict[str, Preset] = {}
 
