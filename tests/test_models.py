@@ -124,11 +124,30 @@ def test_duplicate_registration_raises():
         ("resnet", {"depth": 21}, "depth"),
         ("lenet5", {"input_shape": (8, 8, 1)}, "too small"),
         ("cosc420_cnn", {"input_shape": (16, 16, 3)}, "too small"),
+        ("cnn", {"batch_norm_momentum": 1.0}, "batch_norm_momentum"),
+        ("resnet", {"batch_norm_momentum": -0.1}, "batch_norm_momentum"),
     ],
 )
 def test_bad_options_fail_before_building(name, options, message):
     with pytest.raises(ValueError, match=message):
         zoo.build(name, **options)
+
+
+def batch_norm_momenta(model) -> set:
+    return {
+        lay.momentum for lay in model.layers if isinstance(lay, keras.layers.BatchNormalization)
+    }
+
+
+def test_presets_of_pytorch_seeds_keep_pytorchs_batch_norm_momentum():
+    """PyTorch's momentum=0.1 is Keras's 0.9: the statistics settle in tens of steps, not
+    hundreds, as the seeds' short runs on small sets assume."""
+    for name in ("cosc420_cnn", "kth_cnn_best", "resnet20", "resnet56"):
+        assert batch_norm_momenta(zoo.build(name)) == {0.9}, name
+    assert batch_norm_momenta(zoo.build("kth_cnn", batch_norm=True)) == {0.9}  # seed 004's BN
+    assert batch_norm_momenta(zoo.build("cnn", batch_norm=True)) == {0.99}  # Keras's default
+    mlp = zoo.build("mlp", batch_norm=True, batch_norm_momentum=0.5)
+    assert batch_norm_momenta(mlp) == {0.5}
 
 
 def test_the_model_name_is_an_option_too():

@@ -28,6 +28,7 @@ def build_cnn(
     pool_size: int = 2,
     activation: str = "relu",
     batch_norm: bool = False,
+    batch_norm_momentum: float = common.KERAS_BATCH_NORM_MOMENTUM,
     conv_dropout=0.0,
     global_pool: str = "flatten",
     dense_units=(128,),
@@ -43,7 +44,8 @@ def build_cnn(
     """conv -> (BN) -> act -> (pool) -> (dropout) per layer, then flatten or pool -> dense head.
 
     ``batch_norm`` follows each conv; ``dense_batch_norm`` each hidden dense layer
-    (seed 000 puts it after the first dense layer only: ``(True, False)``).
+    (seed 000 puts it after the first dense layer only: ``(True, False)``), both with
+    ``batch_norm_momentum`` (0.9 in the presets of seeds written in PyTorch).
     ``conv_dropout`` comes after a layer's pooling, ``dense_dropout`` after each
     hidden dense layer. ``l1``/``l2`` regularise every kernel. ``include_top=False``
     leaves out the ``head`` layer: the model outputs the last hidden features, as a
@@ -76,6 +78,7 @@ def build_cnn(
         common.check_rate("dense_dropout", r)
         for r in common.per_layer("dense_dropout", dense_dropout, m)
     ]
+    common.check_rate("batch_norm_momentum", batch_norm_momentum)
     common.check_choice("activation", activation, common.ACTIVATIONS)
     common.check_choice("global_pool", global_pool, ("flatten", "avg", "max"))
     common.check_choice("kernel_initializer", kernel_initializer, common.INITIALIZERS)
@@ -94,7 +97,7 @@ def build_cnn(
             f, k, strides=s, padding=p, activation=inside, name=f"conv{i}", **weights
         )(x)
         if batch_norm:
-            x = layers.BatchNormalization(name=f"conv{i}_bn")(x)
+            x = common.batch_norm_layer(f"conv{i}_bn", batch_norm_momentum)(x)
         if not inside:
             x = common.activation_layer(activation, name=f"conv{i}_act")(x)
         if pool:
@@ -114,6 +117,7 @@ def build_cnn(
             units,
             activation=activation,
             batch_norm=bn,
+            batch_norm_momentum=batch_norm_momentum,
             dropout=rate,
             name=f"dense{i}",
             **weights,
@@ -199,6 +203,7 @@ register_preset(
     source="seed 001, Section 1.2",
     fit={"optimizer": "adamw", "learning_rate": 1e-3},
     batch_size=512,
+    batch_norm_momentum=common.TORCH_BATCH_NORM_MOMENTUM,  # for variants with BN (seed 001's)
     input_shape=(32, 32, 3),
     num_classes=100,
     filters=(6, 16, 120),
@@ -220,6 +225,7 @@ register_preset(
     num_classes=10,
     filters=(16, 32, 64, 128, 256),
     batch_norm=True,
+    batch_norm_momentum=common.TORCH_BATCH_NORM_MOMENTUM,
     dense_units=(128, 512),
     dense_batch_norm=(True, False),
 )
@@ -230,6 +236,7 @@ _KTH = dict(
     kernel_size=(5, 3, 3),
     padding="valid",
     dense_units=(512,),
+    batch_norm_momentum=common.TORCH_BATCH_NORM_MOMENTUM,  # the BN variants' (PyTorch's)
 )
 register_preset(
     "kth_cnn",

@@ -47,6 +47,18 @@ def check_rate(name: str, value: float) -> float:
     return value
 
 
+# BatchNormalization's moving-statistics momentum: Keras's default, and PyTorch's (its
+# ``momentum=0.1`` weighs the new batch, Keras's the old average), which the presets of
+# seeds written in PyTorch use. 0.99 needs a few hundred steps before the statistics
+# serve at test time; a short run or a small dataset evaluates half-settled ones.
+KERAS_BATCH_NORM_MOMENTUM = 0.99
+TORCH_BATCH_NORM_MOMENTUM = 0.9
+
+
+def batch_norm_layer(name: str, momentum: float):
+    return layers.BatchNormalization(momentum=momentum, name=name)
+
+
 def check_non_negative(name: str, value: float) -> float:
     if value < 0:
         raise ValueError(f"`{name}` must be >= 0. Received: {name}={value!r}")
@@ -106,13 +118,14 @@ def fused(kind: str, batch_norm: bool) -> str | None:
 
 
 def dense_block(
-    x, units: int, *, activation: str, batch_norm: bool, dropout: float, name: str, **options
-):
+    x, units: int, *, activation: str, batch_norm: bool, dropout: float, name: str,
+    batch_norm_momentum: float = KERAS_BATCH_NORM_MOMENTUM, **options,
+):  # fmt: skip
     """Dense -> (BatchNorm) -> activation -> (Dropout), the hidden layer of MLPs and CNN heads."""
     inside = fused(activation, batch_norm)
     x = layers.Dense(units, activation=inside, name=name, **options)(x)
     if batch_norm:
-        x = layers.BatchNormalization(name=f"{name}_bn")(x)
+        x = batch_norm_layer(f"{name}_bn", batch_norm_momentum)(x)
     if not inside:
         x = activation_layer(activation, name=f"{name}_act")(x)
     if dropout:

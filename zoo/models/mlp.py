@@ -20,6 +20,7 @@ def build_mlp(
     l2: float = 0.0,
     dropout=0.0,
     batch_norm: bool = False,
+    batch_norm_momentum: float = common.KERAS_BATCH_NORM_MOMENTUM,
     output_activation: str | None = "softmax",
     name: str = "mlp",
 ) -> keras.Model:
@@ -36,6 +37,7 @@ def build_mlp(
     rates = common.per_layer("dropout", dropout, len(units))
     for rate in rates:
         common.check_rate("dropout", rate)
+    common.check_rate("batch_norm_momentum", batch_norm_momentum)
     common.check_choice("activation", activation, common.ACTIVATIONS)
     common.check_choice("kernel_initializer", kernel_initializer, common.INITIALIZERS)
     dense_options = dict(
@@ -47,7 +49,7 @@ def build_mlp(
     for i, (width, rate) in enumerate(zip(units, rates), start=1):
         x = common.dense_block(
             x, width, activation=activation, batch_norm=batch_norm, dropout=rate,
-            name=f"dense{i}", **dense_options,
+            batch_norm_momentum=batch_norm_momentum, name=f"dense{i}", **dense_options,
         )  # fmt: skip
     outputs = common.classifier_head(x, num_classes, output_activation, **dense_options)
     return keras.Model(inputs, outputs, name=name)

@@ -17,13 +17,15 @@ def build_resnet(
     widths=(16, 32, 64),
     l2: float = 1e-4,
     dropout: float = 0.0,
+    batch_norm_momentum: float = common.KERAS_BATCH_NORM_MOMENTUM,
     output_activation: str | None = "softmax",
     name: str = "resnet",
 ) -> keras.Model:
     """A 3x3 stem, then ``len(widths)`` stages of (depth - 2) / (2 * stages) basic blocks.
 
     Each stage after the first halves the resolution with a stride-2 block whose
-    shortcut is a 1x1 projection; a global average pool feeds the head.
+    shortcut is a 1x1 projection; a global average pool feeds the head. Seed 003's
+    presets keep PyTorch's batch-norm momentum (Keras's 0.9).
     """
     input_shape = common.check_shape(input_shape, 3)
     common.check_num_classes(num_classes)
@@ -35,6 +37,7 @@ def build_resnet(
             f"stage (e.g. 20, 32, 44, 56, 110 with 3 stages). Received: depth={depth!r}"
         )
     common.check_rate("dropout", dropout)
+    common.check_rate("batch_norm_momentum", batch_norm_momentum)
     min_size = 2 ** (len(widths) - 1)
     if min(input_shape[:2]) < min_size:
         raise ValueError(
@@ -51,12 +54,12 @@ def build_resnet(
 
     inputs = keras.Input(input_shape, name="images")
     x = layers.Conv2D(widths[0], 3, name="stem_conv", **conv)(inputs)
-    x = layers.BatchNormalization(name="stem_bn")(x)
+    x = common.batch_norm_layer("stem_bn", batch_norm_momentum)(x)
     x = layers.Activation("relu", name="stem_relu")(x)
     for s, width in enumerate(widths, start=1):
         for b in range(1, blocks + 1):
             stride = 2 if s > 1 and b == 1 else 1
-            x = _basic_block(x, width, stride, f"stage{s}_block{b}", conv)
+            x = _basic_block(x, width, stride, f"stage{s}_block{b}", conv, batch_norm_momentum)
     x = layers.GlobalAveragePooling2D(name="global_pool")(x)
     if dropout:
         x = layers.Dropout(dropout, name="dropout")(x)
@@ -66,16 +69,16 @@ def build_resnet(
     return keras.Model(inputs, outputs, name=name)
 
 
-def _basic_block(x, width: int, stride: int, name: str, conv: dict):
+def _basic_block(x, width: int, stride: int, name: str, conv: dict, momentum: float):
     shortcut = x
     if stride != 1 or x.shape[-1] != width:
         shortcut = layers.Conv2D(width, 1, strides=stride, name=f"{name}_proj", **conv)(x)
-        shortcut = layers.BatchNormalization(name=f"{name}_proj_bn")(shortcut)
+        shortcut = common.batch_norm_layer(f"{name}_proj_bn", momentum)(shortcut)
     y = layers.Conv2D(width, 3, strides=stride, name=f"{name}_conv1", **conv)(x)
-    y = layers.BatchNormalization(name=f"{name}_bn1")(y)
+    y = common.batch_norm_layer(f"{name}_bn1", momentum)(y)
     y = layers.Activation("relu", name=f"{name}_relu1")(y)
     y = layers.Conv2D(width, 3, name=f"{name}_conv2", **conv)(y)
-    y = layers.BatchNormalization(name=f"{name}_bn2")(y)
+    y = common.batch_norm_layer(f"{name}_bn2", momentum)(y)
     y = layers.Add(name=f"{name}_add")([shortcut, y])
     return layers.Activation("relu", name=f"{name}_out")(y)
 
@@ -95,6 +98,7 @@ register_preset(
     source="seed 003, part 3 (>= 60% on CIFAR-100)",
     fit=_CIFAR_FIT,
     depth=20,
+    batch_norm_momentum=common.TORCH_BATCH_NORM_MOMENTUM,
 )
 register_preset(
     "resnet56",
@@ -103,4 +107,5 @@ register_preset(
     source="seed 003, part 3 (>= 60% on CIFAR-100)",
     fit=_CIFAR_FIT,
     depth=56,
+    batch_norm_momentum=common.TORCH_BATCH_NORM_MOMENTUM,
 )
