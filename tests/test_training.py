@@ -183,7 +183,10 @@ def test_keras_file_saved_here_loads_on_the_other_backend(digits, tmp_path):
 
 def test_step_decay_on_data_of_unknown_length(tmp_path):
     # A class subset (zoo.data.load(classes=...)) is a filtered dataset: tf.data cannot
-    # tell its length, so zoo.fit counts the batches once for the per-step schedule.
+    # tell its length, so zoo.fit counts the batches once: the per-step schedule needs
+    # it, and without it Keras warns that the input "ran out of data" every epoch.
+    import warnings
+
     import tensorflow as tf
 
     x = np.zeros((40, 8, 8, 1), "float32")
@@ -195,12 +198,16 @@ def test_step_decay_on_data_of_unknown_length(tmp_path):
         on_epoch_begin=lambda epoch, logs: seen.append(float(model.optimizer.learning_rate))
     )
     model = small_cnn()
-    zoo.fit(
-        model, train, epochs=5, optimizer="sgd", learning_rate=0.1, schedule="step",
-        step_size=2, gamma=0.5, run_dir=tmp_path, callbacks=[record], checkpoint=False,
-        tensorboard=False, verbose=0,
-    )  # fmt: skip
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        zoo.fit(
+            model, train, validation=train, epochs=5, optimizer="sgd", learning_rate=0.1,
+            schedule="step", step_size=2, gamma=0.5, run_dir=tmp_path, callbacks=[record],
+            checkpoint=False, tensorboard=False, verbose=0,
+        )  # fmt: skip
     np.testing.assert_allclose(seen, [0.1, 0.1, 0.05, 0.05, 0.025], rtol=1e-6)
+    assert int(model.optimizer.iterations) == 5 * 2  # 20 examples a pass, batches of 10
+    assert not [w for w in caught if "ran out of data" in str(w.message)]
 
 
 def test_experiment_on_a_class_subset_reports_those_classes(tmp_path):

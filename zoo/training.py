@@ -89,8 +89,9 @@ def fit(
     )
     if seed is not None:
         keras.utils.set_random_seed(seed)
-    if schedule not in (None, "constant", "plateau") and not steps_per_epoch:
+    if not steps_per_epoch:
         train = _with_known_length(train)
+    validation = _with_known_length(validation)
     steps = steps_per_epoch or _steps_per_epoch(train, batch_size)
     train, validation = distribute.check_batches(model, train, validation, batch_size)
     monitor = monitor or ("val_loss" if validation is not None else "loss")
@@ -236,16 +237,18 @@ def _steps_per_epoch(train, batch_size) -> int | None:
     return cardinality if cardinality > 0 else None  # unknown or infinite
 
 
-def _with_known_length(train):
+def _with_known_length(data):
     """A tf.data set of a length tf.data cannot tell (filtered, e.g. to some classes),
-    counted in one pass and asserted: a per-step schedule needs the length, and Keras on
-    TensorFlow otherwise counts one optimizer step too many per epoch."""
-    if not hasattr(train, "cardinality") or int(train.cardinality()) != -2:
-        return train
+    counted in one pass (which fills its cache) and asserted. Without it a per-step
+    schedule has no length, the first epoch's progress bar no total, Keras warns that
+    the input "ran out of data" every epoch, and on TensorFlow counts one optimizer step
+    too many per epoch."""
+    if not hasattr(data, "cardinality") or int(data.cardinality()) != -2:
+        return data
     import tensorflow as tf
 
-    batches = sum(1 for _ in train)
-    return train.apply(tf.data.experimental.assert_cardinality(batches)) if batches else train
+    batches = sum(1 for _ in data)
+    return data.apply(tf.data.experimental.assert_cardinality(batches)) if batches else data
 
 
 def _outputs_logits(model) -> bool:
