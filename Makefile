@@ -21,11 +21,12 @@ lint: $(VENV)/.installed
 	$(BIN)/ruff format --check .
 
 # The backends' suites run side by side (much of each is single-threaded compiling and
-# start-up), each into its own log, printed in turn. pytest exits 5 when it collects
-# nothing: any non-zero status fails the target.
+# start-up), each into its own log, printed in turn with its 15 slowest tests (CI has a
+# 15-minute budget). pytest exits 5 when it collects nothing: any non-zero status fails
+# the target.
 test: lint
 	@for backend in $(BACKENDS); do \
-		(KERAS_BACKEND=$$backend $(BIN)/python -m pytest -q -p no:cacheprovider \
+		(KERAS_BACKEND=$$backend $(BIN)/python -m pytest -q -p no:cacheprovider --durations=15 \
 			>.test-$$backend.log 2>&1; echo $$? >.test-$$backend.status) & \
 	done; wait; failed=0; \
 	for backend in $(BACKENDS); do \

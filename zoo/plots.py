@@ -382,8 +382,13 @@ def plot_image_grid(
             raise ValueError(
                 f"`{what}_labels` needs {count} entries. Received: {len(labels)} labels"
             )
-    fig = Figure(figsize=(1.2 * cols + (0.8 if row_labels else 0), 1.2 * rows + 0.3), dpi=DPI)
-    axes = fig.subplots(rows, cols, squeeze=False, gridspec_kw={"wspace": 0.05, "hspace": 0.1})
+    # Inches above the images for the column labels and the title, so that neither
+    # overlaps the other however few rows there are.
+    top = (0.25 if col_labels is not None else 0.05) + (0.3 if title else 0.0)
+    height = 1.2 * rows + top + 0.05
+    fig = Figure(figsize=(1.2 * cols + (0.8 if row_labels else 0), height), dpi=DPI)
+    grid = {"wspace": 0.05, "hspace": 0.1, "top": 1 - top / height, "bottom": 0.05 / height}
+    axes = fig.subplots(rows, cols, squeeze=False, gridspec_kw=grid)
     for (r, c), ax in np.ndenumerate(axes):
         image, cmap = _show(images[r, c], value_range)
         ax.imshow(image, cmap=cmap, vmin=0, vmax=1, interpolation="nearest")
@@ -394,7 +399,7 @@ def plot_image_grid(
         if col_labels is not None and r == 0:
             ax.set_title(str(col_labels[c]), fontsize=8)
     if title:
-        fig.suptitle(title, fontsize=10)
+        fig.suptitle(title, fontsize=10, y=1 - 0.03 / height, va="top")
     return _save(fig, path)
 
 
