@@ -145,7 +145,7 @@ def plot_confusion_matrix(report, path=None, normalize: bool = True) -> Figure:
         totals = cm.sum(axis=1, keepdims=True)
         cm = np.divide(cm, totals, out=np.zeros_like(cm), where=totals > 0)
     size = float(np.clip(0.5 * k + 2, 5, 16))
-    fig = Figure(figsize=(size + 1, size), layout="constrained")
+    fig = Figure(figsize=(size + 1, size))
     ax = fig.subplots()
     image = ax.imshow(cm, cmap="Blues", vmin=0, vmax=1 if normalize else None)
     fig.colorbar(image, ax=ax, shrink=0.8, label="fraction of the true class" if normalize else "")
