@@ -355,10 +355,10 @@ def score_samples(ctx, classifier, real, fakes, runs, label):
     for name, score in scores.items():
         what = f"{name} samples" if name in fakes else name
         row = ctx.row(f"{label}: {what}", score.frechet, metric="frechet_distance",
-                      **runs.get(name, {"dataset": label}))  # fmt: skip
+                      **runs.get(name, {"dataset": label, "epochs": 0}))  # fmt: skip
         rows.append({**row, "inception_style": score.inception})
     floor = ctx.row(f"{label}: real test images (floor)", score.frechet_floor,
-                    metric="frechet_distance", dataset=label)  # fmt: skip
+                    metric="frechet_distance", dataset=label, epochs=0)  # fmt: skip
     return [*rows, {**floor, "inception_style": score.inception_real}]
 
 
