@@ -162,8 +162,10 @@ def test_balance_tops_up_every_class_to_the_largest(data_dir):
     assert counts.min() < counts.max()
     options = dict(data_dir=data_dir, classes=[1, 5, 8], normalize=None, seed=0)
     originals, _ = _arrays(zoo.data.load("digits", split, **options))
-    x, y = _arrays(zoo.data.load("digits", split, balance=True, **options))
+    balanced = zoo.data.load("digits", split, balance=True, batch_size=16, **options)
+    x, y = _arrays(balanced)
     assert np.bincount(y).tolist() == [counts.max()] * 3
+    assert int(balanced.cardinality()) == -(-3 * counts.max() // 16)  # known: fit need not count
     # Every original once, unchanged; the copies are augmented, not duplicates.
     found = {a.tobytes() for a in x}
     assert all(a.tobytes() in found for a in originals)

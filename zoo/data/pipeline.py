@@ -83,6 +83,8 @@ def load(
             aug.parse(list(aug.BALANCE_DEFAULT)), channels=channels, seed=seed
         )
         ds, buffer = _balanced(ds, len(ids or ()) or spec.num_classes)
+        # Its size is known: said here, zoo.fit need not count it in an augmented pass.
+        ds = ds.apply(tf.data.experimental.assert_cardinality(buffer))
 
         def finish(x, y, is_copy):
             x = tf.cast(x, tf.float32)
