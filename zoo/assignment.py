@@ -22,6 +22,7 @@ layer's message.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import csv
 import dataclasses
 import json
@@ -274,7 +275,11 @@ def _step_args(step: Step, args) -> argparse.Namespace:
 def _run(step: Step, args) -> list[dict]:
     out = Path(args.out) / step.name
     ctx = Context(step, args, out)
-    mock = tfds.testing.mock_data(num_examples=QUICK_EXAMPLES) if args.quick else _nothing()
+    mock = (
+        tfds.testing.mock_data(num_examples=QUICK_EXAMPLES)
+        if args.quick
+        else contextlib.nullcontext()
+    )
     with mock:
         check_datasets(step, args.dataset, args.data_dir)
         start = time.perf_counter()
@@ -302,14 +307,6 @@ def check_datasets(step: Step, dataset: str | None, data_dir=None) -> None:
                 f"are {kind}. Received: --dataset {name}"
             )
         sources.prepared_builder(name, data_dir=data_dir)
-
-
-class _nothing:
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        return False
 
 
 def _parser(description: str, steps: list[Step], default_out: str) -> argparse.ArgumentParser:
