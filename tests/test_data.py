@@ -145,6 +145,20 @@ def test_augment_keeps_shapes_and_changes_images(data_dir):
     assert crop.shape == plain.shape and np.abs(crop - plain).mean() > 0.01
 
 
+def test_erasing_changes_a_patch_and_shifts_alone_skip_zoom_and_shear(data_dir):
+    options = dict(data_dir=data_dir, shuffle=False, batch_size=64, normalize=None)
+    plain, _ = next(iter(zoo.data.load("digits", **options)))
+    erased, _ = next(iter(zoo.data.load("digits", augment={"erasing": 1.0}, seed=0, **options)))
+    changed = np.any(erased != plain, axis=(1, 2, 3))
+    assert changed.all()  # probability 1: every image has a patch erased ...
+    assert np.mean(erased != plain) < 0.5  # ... but keeps most of its pixels.
+    specs = zoo.data.augment.parse({"affine": {"translate": 0.1, "zoom": 0, "shear": 0}})
+    layers = zoo.data.augment.layers(specs, channels=1)
+    assert [type(layer).__name__ for layer in layers] == ["RandomTranslation"]
+    with pytest.raises(ValueError, match="probability, scale"):
+        zoo.data.augment.parse({"erasing": {"size": 0.2}})
+
+
 def test_augment_colour_images(mock):
     x, _ = next(iter(zoo.data.load("cifar10", augment={"color_jitter": 0.3, "flip": None})))
     assert x.shape[1:] == (32, 32, 3) and 0.0 <= np.min(x) and np.max(x) <= 1.0

@@ -17,12 +17,16 @@ DEFAULTS = {
     "affine": {"translate": 0.1, "zoom": 0.1, "shear": 0.1},
     "color_jitter": {"brightness": 0.2, "contrast": 0.2, "saturation": 0.2, "hue": 0.05},
     "random_resized_crop": {"zoom": 0.3},
+    # Random erasing (Zhong et al. 2017): with this probability, a patch of 2-33% of the
+    # image is filled with noise.
+    "erasing": {"probability": 0.5, "scale": (0.02, 0.33)},
 }
 STRENGTH = {
     "rotation": ("factor",),
     "affine": ("translate", "zoom", "shear"),
     "color_jitter": ("brightness", "contrast", "saturation"),
     "random_resized_crop": ("zoom",),
+    "erasing": ("probability",),
 }
 NAMES = tuple(DEFAULTS)
 BALANCE_DEFAULT = ("flip", "rotation", "affine", "color_jitter")
@@ -74,11 +78,16 @@ def parse(augment) -> dict[str, dict]:
 
 
 def _affine(translate, zoom, shear, seed):
-    return [
-        keras.layers.RandomTranslation(translate, translate, seed=seed),
-        keras.layers.RandomZoom(zoom, seed=None if seed is None else seed + 1),
-        keras.layers.RandomShear(shear, shear, seed=None if seed is None else seed + 2),
-    ]
+    """The three transforms, leaving out those of strength 0 (``{"zoom": 0}``: shifts only)."""
+    offset = (lambda i: None) if seed is None else (lambda i: seed + i)
+    out = []
+    if translate:
+        out.append(keras.layers.RandomTranslation(translate, translate, seed=offset(0)))
+    if zoom:
+        out.append(keras.layers.RandomZoom(zoom, seed=offset(1)))
+    if shear:
+        out.append(keras.layers.RandomShear(shear, shear, seed=offset(2)))
+    return out
 
 
 def _color_jitter(brightness, contrast, saturation, hue, seed, channels):
@@ -111,6 +120,9 @@ def layers(specs: dict[str, dict], *, channels: int, seed=None) -> list[keras.la
             out.extend(_color_jitter(**o, seed=s, channels=channels))
         elif name == "random_resized_crop":
             out.append(keras.layers.RandomZoom((-o["zoom"], 0.0), (-o["zoom"], 0.0), seed=s))
+        elif name == "erasing":
+            p = o["probability"]
+            out.append(keras.layers.RandomErasing((p, p), o["scale"], value_range=_RANGE, seed=s))
     return out
 
 
