@@ -39,8 +39,8 @@ bench: $(VENV)/.installed
 	@for backend in $(BACKENDS); do \
 		KERAS_BACKEND=$$backend $(BIN)/python -m benchmarks || exit 1; \
 	done
-	$(BIN)/python -m benchmarks.suite --interleave-backends --rounds 3 \
-		--json runs/bench/jax-over-tf-interleaved.json
+	$(BIN)/python -m benchmarks.suite --interleave-backends --rounds 3 --images 4096 \
+		--repeats 2 --json runs/bench/jax-over-tf-interleaved.json
 
 clean:
 	rm -rf $(VENV) runs .pytest_cache .ruff_cache

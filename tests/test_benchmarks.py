@@ -50,3 +50,13 @@ def test_suite_smoke_rows(tmp_path):
     for backend in ("tensorflow", "jax"):
         (tmp_path / f"suite-{backend}.json").write_text(json.dumps(result))
     assert "| idl_fmnist_mlp |" in suite.backend_ratios(tmp_path)
+
+
+def test_time_to_accuracy_figure_with_and_without_points_near_the_targets(tmp_path):
+    from benchmarks import time_to_accuracy
+
+    for name, accuracies in (("early", [0.5, 0.8]), ("late", [0.6, 0.92, 0.948])):
+        rows = [{"train_minutes": i + 1.0, "test_accuracy": a} for i, a in enumerate(accuracies)]
+        path = tmp_path / f"{name}.png"
+        time_to_accuracy.plot(rows, path, name)
+        assert path.stat().st_size > 10_000

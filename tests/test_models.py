@@ -35,6 +35,14 @@ def test_parameter_counts_match_the_seeds(name, options, expected):
     assert trainable_parameters(zoo.build(name, **options)) == expected
 
 
+def test_recipe_presets_have_valid_data_options():
+    for name in ("fmnist_fast", "fmnist_long"):
+        preset = zoo.get_preset(name)
+        assert zoo.data.augment.parse(preset.data["augment"])
+        assert preset.evaluate == {"flip": True}
+    assert trainable_parameters(zoo.build("fmnist_long")) == 585_066  # the README's table
+
+
 def test_lenet5_f6_layer_has_the_seeds_10164_parameters():
     assert zoo.build("lenet5").get_layer("dense1").count_params() == 10_164
 
