@@ -175,7 +175,8 @@ register_preset(
     dense_units=(128, 64),
     dense_dropout=0.1,
 )
-#: The Fashion-MNIST time-to-accuracy recipes' training: one-cycle AdamW, label smoothing.
+#: The Fashion-MNIST time-to-accuracy recipes' training (one-cycle AdamW, label smoothing)
+#: and what else they share: batch 256, BN convs, a dense 256 head, a flip at test time.
 _RECIPE_FIT = {
     "optimizer": "adamw",
     "learning_rate": 3e-3,
@@ -183,19 +184,17 @@ _RECIPE_FIT = {
     "schedule": "onecycle",
     "label_smoothing": 0.1,
 }
+_RECIPE = dict(batch_size=256, evaluate={"flip": True}, batch_norm=True, dense_units=(256,))
 register_preset(
     "fmnist_fast",
     build_cnn,
     description="Time-to-accuracy CNN for 28x28 grey images: 3 BN convs (32-64-128), dense 256.",
     source="zoo recipe: BN, flips, one-cycle AdamW, label smoothing, flip at test time",
     fit={**_RECIPE_FIT, "epochs": 16},
-    batch_size=256,
     data={"augment": ["flip"]},
-    evaluate={"flip": True},
     filters=(32, 64, 128),
-    batch_norm=True,
-    dense_units=(256,),
     dense_dropout=0.2,
+    **_RECIPE,
 )
 register_preset(
     "fmnist_long",
@@ -203,7 +202,6 @@ register_preset(
     description="Longer Fashion-MNIST recipe: 6 BN convs (32-32-64-64-128-128), dense 256.",
     source="zoo recipe: fmnist_fast's, deeper, with shifts and random erasing, 40 epochs",
     fit={**_RECIPE_FIT, "epochs": 40},
-    batch_size=256,
     data={
         "augment": {
             "flip": None,
@@ -211,12 +209,10 @@ register_preset(
             "erasing": 0.5,
         }
     },
-    evaluate={"flip": True},
     filters=(32, 32, 64, 64, 128, 128),
     pool_after=(False, True, False, True, False, True),
-    batch_norm=True,
-    dense_units=(256,),
     dense_dropout=0.3,
+    **_RECIPE,
 )
 register_preset(
     "lenet5",
