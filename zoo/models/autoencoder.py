@@ -16,6 +16,7 @@ import keras
 from keras import layers
 
 from zoo.models import common
+from zoo.models.layers import Conv2DTranspose
 from zoo.registry import register_preset
 
 
@@ -97,7 +98,7 @@ def deconv_stack(
         last = i == len(filters) and not output_conv
         kind = output_activation if last else activation
         inside = common.fused(kind, False)
-        x = layers.Conv2DTranspose(
+        x = Conv2DTranspose(
             f, kernel_size, strides=s, padding="same", activation=inside, name=f"deconv{i}"
         )(x)
         if not inside:

@@ -17,6 +17,7 @@ import keras
 from keras import layers, ops
 
 from zoo.models import common, train_steps
+from zoo.models.layers import Conv2DTranspose
 from zoo.registry import register_preset
 
 LEAKY_SLOPE = 0.2  # DCGAN's
@@ -213,7 +214,7 @@ def build_gan(
     x = layers.Reshape((height // scale, width // scale, g_filters[0]), name="reshape")(x)
     x = _norm_act(x, batch_norm, "project")
     for i, f in enumerate(g_filters, start=1):
-        x = layers.Conv2DTranspose(
+        x = Conv2DTranspose(
             f, kernel_size, strides=2, padding="same", use_bias=not batch_norm, name=f"deconv{i}"
         )(x)
         x = _norm_act(x, batch_norm, f"deconv{i}")

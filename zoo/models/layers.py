@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import keras
+import numpy as np
 from keras import ops
 
 
@@ -35,3 +36,95 @@ class MaxPooling2D(keras.layers.MaxPooling2D):
             and self.padding == "valid"
             and self.data_format == "channels_last"
         )
+
+
+@keras.saving.register_keras_serializable(package="zoo")
+class Conv2DTranspose(keras.layers.Conv2DTranspose):
+    """Keras's ``Conv2DTranspose``, computed on JAX as one ordinary conv and a pixel shuffle.
+
+    XLA:CPU runs a transposed conv as a conv over the input spread out with zeros
+    (``lhs_dilation``), whose training step it runs far slower than TensorFlow does.
+    A stride-``s`` transposed conv is the same as ``s * s`` ordinary convs with
+    small kernels (each output phase ``(i mod s, j mod s)`` sees its own subset of
+    the kernel's taps); stacked as the channels of one conv and interleaved back
+    with a reshape ("sub-pixel convolution"), they give the same outputs and
+    gradients from ordinary convs only. The weights keep Keras's layout, so a
+    ``.keras`` file moves between this layer and Keras's, and between backends.
+    On TensorFlow, and for dilated or channels-first convs, Keras's own op runs.
+    """
+
+    def call(self, inputs):
+        if not self._as_subpixel():
+            return super().call(inputs)
+        outputs = self._subpixel_conv(inputs)
+        if self.use_bias:
+            outputs = ops.add(outputs, self.bias)
+        if self.activation is not None:
+            return self.activation(outputs)
+        return outputs
+
+    def _as_subpixel(self) -> bool:
+        return (
+            keras.backend.backend() == "jax"
+            and self.data_format == "channels_last"
+            and tuple(self.dilation_rate) == (1, 1)
+            and tuple(self.strides) != (1, 1)
+        )
+
+    def _subpixel_conv(self, inputs):
+        # Keras's own padding rule for its JAX transposed conv, so that the two agree.
+        from keras.src.backend.common.backend_utils import (
+            compute_conv_transpose_padding_args_for_jax,
+        )
+
+        out_shape = self.compute_output_shape(inputs.shape)[1:3]
+        pads = compute_conv_transpose_padding_args_for_jax(
+            inputs.shape, self.kernel.shape, self.strides, self.padding,
+            self.output_padding, self.dilation_rate,
+        )  # fmt: skip
+        axes = [
+            _phase_taps(k, s, pad_left, n, m)
+            for k, s, (pad_left, _), n, m in zip(
+                self.kernel_size, self.strides, pads, inputs.shape[1:3], out_shape
+            )
+        ]
+        (taps_h, pad_h, rows), (taps_w, pad_w, cols) = axes
+        # kernel (kh, kw, filters, in) -> (th, tw, in, phase_h, phase_w, filters)
+        kernel = self.kernel
+        taps_h, taps_w = (ops.convert_to_tensor(t, dtype=kernel.dtype) for t in (taps_h, taps_w))
+        kernel = ops.einsum("rta,puc,acoi->tuirpo", taps_h, taps_w, kernel)
+        th, tw, channels_in = kernel.shape[:3]
+        kernel = ops.reshape(kernel, (th, tw, channels_in, -1))
+        x = ops.pad(inputs, ((0, 0), pad_h, pad_w, (0, 0)))
+        x = ops.conv(x, kernel, padding="valid")[:, :rows, :cols, :]
+        (sh, sw), filters = self.strides, self.filters
+        x = ops.reshape(x, (-1, rows, cols, sh, sw, filters))
+        x = ops.transpose(x, (0, 1, 3, 2, 4, 5))
+        x = ops.reshape(x, (-1, rows * sh, cols * sw, filters))
+        return x[:, : out_shape[0], : out_shape[1], :]
+
+
+def _phase_taps(kernel_size, stride, pad_left, length, out_length):
+    """One axis of a transposed conv as ``stride`` ordinary convs (one per output phase).
+
+    The transposed conv's output ``o = stride * m + r`` sums ``x[m + q] * w[K - 1 - k]``
+    over the taps ``k`` with ``q = (r + k - pad_left) / stride`` a whole number. Returns
+    a 0/1 array ``(stride, taps, K)`` that picks each phase's kernel taps, the input
+    padding that lines its offsets ``q`` up with a valid conv, and the number of
+    outputs per phase.
+    """
+    offsets = {
+        r: {(r + k - pad_left) // stride: kernel_size - 1 - k
+            for k in range(kernel_size) if (r + k - pad_left) % stride == 0}
+        for r in range(stride)
+    }  # fmt: skip
+    every = [q for taps in offsets.values() for q in taps]
+    low, high = min(every), max(every)
+    picks = np.zeros((stride, high - low + 1, kernel_size), "float32")
+    for r, taps in offsets.items():
+        for q, tap in taps.items():
+            picks[r, q - low, tap] = 1.0
+    rows = -(-out_length // stride)
+    before = -low  # low <= 0 always: phase r = pad_left % stride has tap k = 0 at q <= 0
+    after = max(0, rows + high - length)
+    return picks, (before, after), rows

@@ -18,6 +18,7 @@ from keras import layers, ops
 
 from zoo.models import common
 from zoo.models.autoencoder import conv_stack
+from zoo.models.layers import Conv2DTranspose, MaxPooling2D
 from zoo.registry import register_preset
 
 
@@ -133,7 +134,7 @@ def build_unet(
             if j == 1:
                 x = condition(x, width, f"down{i}")
         skips.append(x)
-        x = layers.MaxPooling2D(2, name=f"pool{i}")(x)
+        x = MaxPooling2D(2, name=f"pool{i}")(x)
     for j, width in enumerate(bottleneck, start=1):
         x = conv3x3(x, width, "bottleneck", j)
         if j == 1:
@@ -141,7 +142,7 @@ def build_unet(
     for i in range(len(widths), 0, -1):
         width = widths[i - 1]
         inside = common.fused(activation, False)
-        x = layers.Conv2DTranspose(
+        x = Conv2DTranspose(
             width, 3, strides=2, padding="same", activation=inside, name=f"up{i}_1"
         )(x)
         if not inside:
