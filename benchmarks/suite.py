@@ -114,11 +114,13 @@ def training_data(model, n: int, seed: int = 0):
     return x, y, "sparse_categorical_crossentropy"
 
 
-def training_rates(models: dict, images: int, batch_size: int, rounds: int, repeats: int):
+def training_rates(
+    models: dict, images: int, batch_size: int, rounds: int, repeats: int, steps_per_execution=1
+):
     """Training images/s of each model (all the same network), interleaved round by round."""
     x, y, loss = training_data(next(iter(models.values())), images)
     for model in models.values():
-        model.compile(optimizer="adam", loss=loss)
+        model.compile(optimizer="adam", loss=loss, steps_per_execution=steps_per_execution)
     return interleaved(
         {
             name: lambda m=model: images_per_second(m, x, y, batch_size, repeats)
@@ -155,8 +157,14 @@ def peak_rss_mib() -> float:
     return peak / 2**20 if sys.platform == "darwin" else peak / 2**10  # bytes there, KiB here
 
 
-def run(models=tuple(MODELS), *, images=2048, rounds=5, repeats=1, smoke=False, data_dir=None):
-    """One row per model (see the module docstring); ``smoke``: tiny sizes, one round."""
+def run(
+    models=tuple(MODELS), *, images=2048, rounds=5, repeats=1, steps_per_execution=1,
+    smoke=False, data_dir=None,
+):  # fmt: skip
+    """One row per model (see the module docstring); ``smoke``: tiny sizes, one round.
+
+    ``steps_per_execution`` goes to every model's ``compile``, the zoo's and the plain twin's.
+    """
     pipeline_repeats, split, matmul_size = 3, "train", 2048
     if smoke:
         images, rounds, repeats, pipeline_repeats = 64, 1, 1, 1
@@ -172,7 +180,7 @@ def run(models=tuple(MODELS), *, images=2048, rounds=5, repeats=1, smoke=False, 
             if contenders["plain"].count_params() != zoo_model.count_params():
                 raise AssertionError(f"The plain-Keras twin of '{name}' is not the same network.")
         batch_size = min(zoo.get_preset(name).batch_size, images)
-        rates = training_rates(contenders, images, batch_size, rounds, repeats)
+        rates = training_rates(contenders, images, batch_size, rounds, repeats, steps_per_execution)
         zoo_rate = statistics.median(rates["zoo"])
         plain_rate = statistics.median(rates["plain"]) if twin else None
         flops = training_flops(zoo_model)
@@ -207,6 +215,7 @@ def run(models=tuple(MODELS), *, images=2048, rounds=5, repeats=1, smoke=False, 
         "matmul_gflops": matmul,
         "images": images,
         "rounds": rounds,
+        "steps_per_execution": steps_per_execution,
         "goals": GOALS,
         "rows": rows,
     }
@@ -319,6 +328,9 @@ def main(argv=None):
     parser.add_argument("--images", type=int, default=2048, help="images per timed epoch")
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--repeats", type=int, default=1, help="timed epochs per round")
+    parser.add_argument(
+        "--steps-per-execution", type=int, default=1, help="batches per compiled call (Keras's)"
+    )
     parser.add_argument("--smoke", action="store_true", help="tiny sizes and one round")
     parser.add_argument("--json", help="also write the result to this file")
     parser.add_argument(
@@ -350,6 +362,7 @@ def main(argv=None):
         images=args.images,
         rounds=args.rounds,
         repeats=args.repeats,
+        steps_per_execution=args.steps_per_execution,
         smoke=args.smoke,
     )
     return publish(result, table(result), args.json)

@@ -102,11 +102,31 @@ def test_step_decay_schedules(schedule, expected, tmp_path):
         ({"learning_rate": 0}, "learning_rate"),
         ({"early_stopping": 0}, "early_stopping"),
         ({"batch_size": 32}, "batch_size"),
+        ({"steps_per_execution": 0}, "steps_per_execution"),
     ],
 )
 def test_bad_fit_options_fail_before_training(digits, options, message, tmp_path):
     with pytest.raises(ValueError, match=message):
         zoo.fit(small_cnn(), digits[0], run_dir=tmp_path, verbose=0, **options)
+
+
+def test_steps_per_execution_trains_the_same_weights(digits, tmp_path):
+    """3 batches a call make the same updates as 1; 7 batches leave a last call of 1."""
+    x, y = next(iter(digits[0].unbatch().batch(224)))
+    x, y = np.asarray(x), np.asarray(y)
+    weights = []
+    for steps in (1, 3):
+        keras.utils.set_random_seed(0)
+        model = small_cnn()
+        history = zoo.fit(
+            model, (x, y), epochs=2, batch_size=32, steps_per_execution=steps, seed=0,
+            run_dir=tmp_path / str(steps), checkpoint=False, tensorboard=False, verbose=0,
+        )  # fmt: skip
+        assert model.steps_per_execution == steps
+        weights.append(model.get_weights())
+    assert history.history["loss"][-1] < history.history["loss"][0]
+    for one, three in zip(*weights):
+        np.testing.assert_allclose(one, three, rtol=1e-5, atol=1e-6)
 
 
 @pytest.mark.parametrize("from_logits", [False, True])
