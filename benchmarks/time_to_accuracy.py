@@ -103,7 +103,8 @@ def main(argv=None):
         "fashion_mnist", "train", batch_size=batch, seed=args.seed, **data_options
     )
     test = zoo.data.load("fashion_mnist", "test", batch_size=1000)
-    model = zoo.build(args.model, **parse_assignments(args.set))
+    model_options = parse_assignments(args.set)
+    model = zoo.build(args.model, **model_options)
     clock = TestAccuracyClock(test, dict(preset.evaluate))
     zoo.fit(
         model, train, epochs=epochs, callbacks=[clock], checkpoint=False, tensorboard=False,
@@ -111,6 +112,7 @@ def main(argv=None):
     )  # fmt: skip
     result = {
         "model": args.model,
+        "model_options": model_options,
         "backend": keras.backend.backend(),
         "epochs": epochs,
         "batch_size": batch,
