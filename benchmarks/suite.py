@@ -133,7 +133,7 @@ def training_rates(
 def pipeline_rate(dataset, image_shape, batch_size, repeats, split="train", data_dir=None):
     """``(what was measured, images/s)`` of ``zoo.data.load`` batches with nothing training.
 
-    One pass fills the pipeline's cache first; then the median of ``repeats`` passes.
+    One warm-up pass first; then the median of ``repeats`` passes.
     A set not prepared here is stood in for by ``digits`` resized to the model's input.
     """
     label, size = dataset, None

@@ -150,7 +150,10 @@ def test_erasing_changes_a_patch_and_shifts_alone_skip_zoom_and_shear(data_dir):
     plain, _ = next(iter(zoo.data.load("digits", **options)))
     erased, _ = next(iter(zoo.data.load("digits", augment={"erasing": 1.0}, seed=0, **options)))
     changed = np.any(erased != plain, axis=(1, 2, 3))
-    assert changed.all()  # probability 1: every image has a patch erased ...
+    # Every image gets a patch of noise, clipped to 0..255. A 1-2 pixel patch on the
+    # black border of an 8x8 digit can be all clipped to 0, i.e. unchanged: 3 of 1,920
+    # images (30 seeds' batches of 64) were, so 90% changed is a bound that never flakes.
+    assert changed.mean() >= 0.9  # A patch erased in (nearly) every image ...
     assert np.mean(erased != plain) < 0.5  # ... but keeps most of its pixels.
     specs = zoo.data.augment.parse({"affine": {"translate": 0.1, "zoom": 0, "shear": 0}})
     layers = zoo.data.augment.layers(specs, channels=1)
@@ -184,6 +187,33 @@ def test_balance_tops_up_every_class_to_the_largest(data_dir):
     found = {a.tobytes() for a in x}
     assert all(a.tobytes() in found for a in originals)
     assert len(found) > len({a.tobytes() for a in originals})
+
+
+def test_shuffle_gives_every_example_once_in_a_new_order_each_epoch(data_dir):
+    options = dict(data_dir=data_dir, batch_size=100, normalize=None)
+    in_order, _ = _arrays(zoo.data.load("digits", shuffle=False, **options))
+    ds = zoo.data.load("digits", seed=3, **options)
+    first, second = _arrays(ds)[0], _arrays(ds)[0]
+    assert int(ds.cardinality()) == 15  # 1437 examples: 14 full batches and one of 37
+    assert sorted(a.tobytes() for a in first) == sorted(a.tobytes() for a in in_order)
+    assert not np.array_equal(first, in_order) and not np.array_equal(first, second)
+    # The same seed replays the same orders, epoch by epoch.
+    again = zoo.data.load("digits", seed=3, **options)
+    assert np.array_equal(_arrays(again)[0], first) and np.array_equal(_arrays(again)[0], second)
+    dropped = zoo.data.load("digits", seed=3, drop_remainder=True, **options)
+    assert int(dropped.cardinality()) == 14 and len(_arrays(dropped)[1]) == 1400
+    assert dropped.element_spec[0].shape[0] == 100  # static: data-parallel splits need it
+
+
+def test_uncached_pipeline_streams_the_same_examples(data_dir):
+    options = dict(data_dir=data_dir, batch_size=100, normalize=None)
+    cached, _ = _arrays(zoo.data.load("digits", "test", **options))
+    streamed, _ = _arrays(zoo.data.load("digits", "test", cache=False, **options))
+    assert np.array_equal(streamed, cached)
+    shuffled, _ = _arrays(zoo.data.load("digits", "test", cache=False, shuffle=True, **options))
+    assert sorted(a.tobytes() for a in shuffled) == sorted(a.tobytes() for a in cached)
+    with pytest.raises(ValueError, match="balance=True .* needs cache=True"):
+        zoo.data.load("digits", balance=True, cache=False, data_dir=data_dir)
 
 
 def test_unknown_dataset_suggests_closest():

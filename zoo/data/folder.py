@@ -73,13 +73,14 @@ def load_folder(
     def resize(x, y):
         return pipeline.resize_uint8(x, size), tf.cast(y, tf.int32)
 
+    scale = pipeline._normalizer(normalize, None, None, channels, None)
+
+    def finish(x, y):
+        return scale(tf.cast(x, tf.float32)), y
+
     ds = builder.as_dataset(split=split, as_supervised=True, shuffle_files=False)
     ds = ds.map(resize, num_parallel_calls=tf.data.AUTOTUNE)
-    if cache:
-        ds = ds.cache()
-    if shuffle:
-        ds = ds.shuffle(builder.info.splits[split].num_examples, seed=seed)
-    scale = pipeline._normalizer(normalize, None, None, channels, None)
-    ds = ds.batch(batch_size, drop_remainder=drop_remainder, num_parallel_calls=tf.data.AUTOTUNE)
-    ds = ds.map(lambda x, y: (scale(tf.cast(x, tf.float32)), y), tf.data.AUTOTUNE)
-    return ds.prefetch(tf.data.AUTOTUNE)
+    return pipeline.batched(
+        ds, finish, f"split {split!r} of {root}", batch_size=batch_size, shuffle=shuffle,
+        seed=seed, cache=cache, drop_remainder=drop_remainder,
+    )  # fmt: skip

@@ -2,9 +2,9 @@
 
 (Sets whose label is a value, like the clocks' time, keep it as float32.)
 
-Images are cached in memory as uint8 (after the class filter and resize), a quarter
-of float32's size; shuffling, batching, augmentation (in 0..255) and normalization
-run after the cache, on batches.
+Images are read into memory once, as uint8 (after the class filter and resize), a
+quarter of float32's size. Each epoch then shuffles an index permutation and gathers
+each batch from memory; augmentation (in 0..255) and normalization run on batches.
 """
 
 import numpy as np
@@ -46,7 +46,9 @@ def load(
     labels (ints or names), renumbered 0.. in the order given. ``augment`` is a list
     of names from ``zoo.data.augment.NAMES`` or a dict name -> strength or options.
     ``balance`` tops every class up to the largest with augmented copies of its own
-    images. See ``zoo.data.sources.prepared_builder`` for ``download`` and ``raw_dir``.
+    images. ``cache=False`` streams the split from disk through a shuffle buffer instead
+    of holding it in memory, for sets too big for it. See
+    ``zoo.data.sources.prepared_builder`` for ``download`` and ``raw_dir``.
     """
     sources.check_name(name)
     check_batch_size(batch_size)
@@ -68,40 +70,64 @@ def load(
             f"The images of '{name}' vary in size, so they need image_size=(height, width) "
             "to be batched. Received: image_size=None"
         )
+    if balance and not cache:
+        raise ValueError(
+            "balance=True counts and copies examples in memory, so it needs cache=True. "
+            f"Received: cache={cache!r}"
+        )
     channels = spec.image_shape[-1]
     shuffle = str(split).startswith("train") if shuffle is None else shuffle
 
     builder = sources.prepared_builder(name, data_dir=data_dir, raw_dir=raw_dir, download=download)
     ds = _examples(builder, split, size, ids, spec.image_shape)
-    if cache:
-        ds = ds.cache()
-
     scale = _normalizer(normalize, mean, std, channels, lambda: _train_stats(builder, size, ids))
     augmenters = aug.layers(specs, channels=channels, seed=seed)
-    if balance:
-        copy_augmenters = augmenters or aug.layers(
+    copy_augmenters = []
+    if balance and not augmenters:  # The copies still must differ from their originals.
+        copy_augmenters = aug.layers(
             aug.parse(list(aug.BALANCE_DEFAULT)), channels=channels, seed=seed
         )
-        ds, buffer = _balanced(ds, len(ids or ()) or spec.num_classes)
-        # Its size is known: said here, zoo.fit need not count it in an augmented pass.
-        ds = ds.apply(tf.data.experimental.assert_cardinality(buffer))
 
-        def finish(x, y, is_copy):
-            x = tf.cast(x, tf.float32)
-            x_aug = aug.apply(x, copy_augmenters)
-            x = x_aug if augmenters else tf.where(is_copy[:, None, None, None], x_aug, x)
-            return scale(x), y
+    def finish(x, y, is_copy=None):
+        x = tf.cast(x, tf.float32)
+        if copy_augmenters:
+            x = tf.where(is_copy[:, None, None, None], aug.apply(x, copy_augmenters), x)
+        else:
+            x = aug.apply(x, augmenters)
+        return scale(x), y
 
+    return batched(
+        ds, finish, f"split {split!r} of '{name}'", batch_size=batch_size, shuffle=shuffle,
+        seed=seed, cache=cache, drop_remainder=drop_remainder,
+        balance_classes=(len(ids or ()) or spec.num_classes) if balance else None,
+    )  # fmt: skip
+
+
+def batched(
+    examples, finish, what, *, batch_size, shuffle, seed, cache, drop_remainder,
+    balance_classes=None,
+) -> tf.data.Dataset:  # fmt: skip
+    """``(uint8 image, label)`` examples as batches through ``finish(x, y[, is_copy])``.
+
+    With ``cache`` they are read into memory now and each epoch gathers its batches
+    (``_in_memory_batches``); without, they stream through a shuffle buffer.
+    ``balance_classes``: top each of that many classes up to the largest (needs
+    ``cache``); ``finish`` then also gets ``is_copy``. ``what`` names them in errors.
+    """
+    if cache:
+        images, labels = _read_all(examples, what)
+        order = np.arange(len(labels))
+        if balance_classes:
+            order = _balanced_order(labels.numpy(), balance_classes)
+        ds = _in_memory_batches(
+            images, labels, order, batch_size, shuffle=shuffle, seed=seed,
+            drop_remainder=drop_remainder, flag_copies=bool(balance_classes),
+        )  # fmt: skip
     else:
-        n = int(ds.cardinality())
-        buffer = n if 0 < n < _SHUFFLE_BUFFER else _SHUFFLE_BUFFER
-
-        def finish(x, y):
-            return scale(aug.apply(tf.cast(x, tf.float32), augmenters)), y
-
-    if shuffle:
-        ds = ds.shuffle(buffer, seed=seed, reshuffle_each_iteration=True)
-    ds = ds.batch(batch_size, drop_remainder=drop_remainder, num_parallel_calls=tf.data.AUTOTUNE)
+        ds = examples
+        if shuffle:
+            ds = ds.shuffle(_SHUFFLE_BUFFER, seed=seed, reshuffle_each_iteration=True)
+        ds = ds.batch(batch_size, drop_remainder, num_parallel_calls=tf.data.AUTOTUNE)
     ds = ds.map(finish, num_parallel_calls=tf.data.AUTOTUNE)
     return ds.prefetch(tf.data.AUTOTUNE)
 
@@ -230,19 +256,62 @@ def _train_stats(builder, size, class_ids):
     return _STATS[key]
 
 
-def _balanced(ds, num_classes):
-    """Originals once plus copies of each smaller class up to the largest class's count.
+def _read_all(ds, what):
+    """The (images, labels) of ``ds`` as two tensors, read once."""
+    parts = list(ds.batch(8192))
+    if not parts:
+        raise ValueError(f"The {what} has no examples (after any class filter).")
+    return tuple(tf.concat(column, axis=0) for column in zip(*parts))
 
-    Elements become ``(image, label, is_copy)``; returns the dataset and its size.
-    Counting reads the whole (cached) dataset once, which also fills the cache.
-    """
-    labels = np.concatenate([[]] + list(ds.map(lambda x, y: y).batch(4096).as_numpy_iterator()))
+
+def _balanced_order(labels, num_classes) -> np.ndarray:
+    """Every example once, then copies of each smaller class's examples (cycled) up to
+    the largest class's count, as indices into ``labels``."""
     counts = np.bincount(labels.astype(np.int64), minlength=num_classes)
     target = int(counts.max())
-    out = ds.map(lambda x, y: (x, y, False))
-    for c, n in enumerate(counts):
-        if 0 < n < target:
-            copies = ds.filter(lambda x, y, c=c: tf.equal(y, c)).cache()  # Only the small class.
-            copies = copies.repeat().take(target - int(n)).map(lambda x, y: (x, y, True))
-            out = out.concatenate(copies)
-    return out, int((counts > 0).sum()) * target
+    copies = [
+        np.resize(np.flatnonzero(labels == c), target - n)
+        for c, n in enumerate(counts)
+        if 0 < n < target
+    ]
+    return np.concatenate([np.arange(len(labels)), *copies])
+
+
+def _in_memory_batches(
+    images, labels, order, batch_size, *, shuffle, seed, drop_remainder, flag_copies
+) -> tf.data.Dataset:
+    """Batches of ``(images[i], labels[i])`` for the ``i`` in ``order``, reshuffled each epoch.
+
+    Each epoch shuffles one permutation of positions and cuts it into rows of
+    ``batch_size``; each batch is then one gather. That is a few tf.data calls per
+    batch, where a shuffle buffer makes some per example: CPU time that small models
+    train on otherwise. With ``flag_copies``, batches also carry ``is_copy``: the
+    position is past the originals, i.e. one of ``_balanced_order``'s copies.
+    """
+    order = tf.constant(order, tf.int64)
+    n, originals = int(order.shape[0]), int(labels.shape[0])
+    count = n // batch_size if drop_remainder else -(-n // batch_size)
+
+    def rows(epoch_seed):  # [count, batch_size] positions; the last row padded with -1
+        positions = tf.range(n, dtype=tf.int64)
+        if shuffle:
+            seed_pair = tf.stack([epoch_seed, 0])
+            positions = tf.random.experimental.stateless_shuffle(positions, seed=seed_pair)
+        if drop_remainder:
+            positions = positions[: count * batch_size]
+        else:
+            positions = tf.pad(positions, [[0, count * batch_size - n]], constant_values=-1)
+        return tf.reshape(positions, [count, batch_size])
+
+    def batch(at):
+        if not drop_remainder:  # Kept static otherwise: a fixed batch size is known to be.
+            at = tf.boolean_mask(at, at >= 0)
+        i = tf.gather(order, at)
+        x, y = tf.gather(images, i), tf.gather(labels, i)
+        return (x, y, at >= originals) if flag_copies else (x, y)
+
+    # One fresh seed per pass over the data: a new order every epoch, and the same
+    # sequence of orders for the same ``seed``.
+    seeds = tf.data.Dataset.random(seed=seed, rerandomize_each_iteration=True).take(1)
+    ds = seeds.map(rows).unbatch().map(batch, num_parallel_calls=tf.data.AUTOTUNE)
+    return ds.apply(tf.data.experimental.assert_cardinality(count))
