@@ -202,9 +202,10 @@ def test_keras_file_saved_here_loads_on_the_other_backend(digits, tmp_path):
 
 
 def test_step_decay_on_data_of_unknown_length(tmp_path):
-    # A class subset (zoo.data.load(classes=...)) is a filtered dataset: tf.data cannot
-    # tell its length, so zoo.fit counts the batches once: the per-step schedule needs
-    # it, and without it Keras warns that the input "ran out of data" every epoch.
+    # A filtered dataset (a class subset streamed with zoo.data.load(classes=...,
+    # cache=False)): tf.data cannot tell its length, so zoo.fit counts the batches
+    # once: the per-step schedule needs it, and without it Keras warns that the input
+    # "ran out of data" every epoch.
     import warnings
 
     import tensorflow as tf

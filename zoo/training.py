@@ -246,11 +246,11 @@ def _steps_per_epoch(train, batch_size) -> int | None:
 
 
 def _with_known_length(data):
-    """A tf.data set of a length tf.data cannot tell (filtered, e.g. to some classes),
-    counted in one pass (which fills its cache) and asserted. Without it a per-step
-    schedule has no length, the first epoch's progress bar no total, Keras warns that
-    the input "ran out of data" every epoch, and on TensorFlow counts one optimizer step
-    too many per epoch."""
+    """A tf.data set of a length tf.data cannot tell (filtered, e.g. to some classes,
+    as ``zoo.data.load(classes=..., cache=False)`` is), counted in one pass and
+    asserted. Without it a per-step schedule has no length, the first epoch's progress
+    bar no total, Keras warns that the input "ran out of data" every epoch, and on
+    TensorFlow counts one optimizer step too many per epoch."""
     if not hasattr(data, "cardinality") or int(data.cardinality()) != -2:
         return data
     import tensorflow as tf
