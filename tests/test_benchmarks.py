@@ -1,10 +1,11 @@
-"""The benchmark suite's FLOP counter and a smoke-sized run of the suite itself."""
+"""The FLOP counter, and smoke-sized runs of the suite and the pipeline benchmark."""
 
 import json
 
 import keras
 
 from benchmarks import flops, suite
+from benchmarks import pipeline as pipeline_benchmark
 
 
 def test_flops_counted_from_layers_of_nested_models():
@@ -60,3 +61,15 @@ def test_time_to_accuracy_figure_with_and_without_points_near_the_targets(tmp_pa
         path = tmp_path / f"{name}.png"
         time_to_accuracy.plot(rows, path, name)
         assert path.stat().st_size > 10_000
+
+
+def test_pipeline_benchmark_smoke_rows(tmp_path):
+    result = pipeline_benchmark.run(smoke=True, data_dir=tmp_path)  # digits, made here
+    variants = {(row["kind"], row["variant"]) for row in result["rows"]}
+    assert variants == {
+        (kind, variant)
+        for kind in ("plain", "augmented")
+        for variant in ("chunks", "batch per call", "seeded")
+    }
+    assert all(row["images_per_s"] > 0 for row in result["rows"])
+    assert "| augmented | seeded |" in pipeline_benchmark.table(result)

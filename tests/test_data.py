@@ -189,7 +189,9 @@ def test_balance_tops_up_every_class_to_the_largest(data_dir):
     assert len(found) > len({a.tobytes() for a in originals})
 
 
-def test_shuffle_gives_every_example_once_in_a_new_order_each_epoch(data_dir):
+def test_shuffle_gives_every_example_once_in_a_new_order_each_epoch(data_dir, monkeypatch):
+    # Chunks of 3 batches of 8x8 float32 images: an epoch is 5 chunks and the rest.
+    monkeypatch.setattr(zoo.data.pipeline, "_CHUNK_BYTES", 3 * 100 * 8 * 8 * 4)
     options = dict(data_dir=data_dir, batch_size=100, normalize=None)
     in_order, _ = _arrays(zoo.data.load("digits", shuffle=False, **options))
     ds = zoo.data.load("digits", seed=3, **options)
@@ -203,6 +205,16 @@ def test_shuffle_gives_every_example_once_in_a_new_order_each_epoch(data_dir):
     dropped = zoo.data.load("digits", seed=3, drop_remainder=True, **options)
     assert int(dropped.cardinality()) == 14 and len(_arrays(dropped)[1]) == 1400
     assert dropped.element_spec[0].shape[0] == 100  # static: data-parallel splits need it
+
+
+@pytest.mark.parametrize("cache", [True, False])
+def test_seeded_augmentation_replays_batch_for_batch(data_dir, monkeypatch, cache):
+    monkeypatch.setattr(zoo.data.pipeline, "_CHUNK_BYTES", 2 * 32 * 8 * 8 * 4)
+    augment = {"erasing": 1.0, "flip": None, "rotation": 0.1}
+    options = dict(data_dir=data_dir, batch_size=32, augment=augment, cache=cache)
+    runs = [_arrays(zoo.data.load("digits", seed=seed, **options))[0] for seed in (3, 3, 4)]
+    assert np.array_equal(runs[0], runs[1])
+    assert not np.array_equal(runs[0], runs[2])
 
 
 def test_uncached_pipeline_streams_the_same_examples(data_dir):

@@ -4,7 +4,8 @@
 
 Images are read into memory once, as uint8 (after the class filter and resize), a
 quarter of float32's size. Each epoch then shuffles an index permutation and gathers
-each batch from memory; augmentation (in 0..255) and normalization run on batches.
+its batches from memory, several at a time; augmentation (in 0..255) and
+normalization run on those chunks.
 """
 
 import numpy as np
@@ -15,6 +16,7 @@ from zoo.data import sources
 
 NORMALIZE = ("unit", "centered", "standardize", None)
 _SHUFFLE_BUFFER = 60_000
+_CHUNK_BYTES = 8 << 20  # float32 images gathered and finished per tf.data call
 _STATS: dict = {}  # (name, image_size, classes, data_dir, mocked) -> (mean, std)
 
 
@@ -46,8 +48,10 @@ def load(
     labels (ints or names), renumbered 0.. in the order given. ``augment`` is a list
     of names from ``zoo.data.augment.NAMES`` or a dict name -> strength or options.
     ``balance`` tops every class up to the largest with augmented copies of its own
-    images. ``cache=False`` streams the split from disk through a shuffle buffer instead
-    of holding it in memory, for sets too big for it. See
+    images. ``seed`` fixes the shuffled orders and the augmentation, epoch by epoch
+    (augmentation then runs one chunk at a time). ``cache=False`` streams the split
+    from disk through a shuffle buffer instead of holding it in memory, for sets too
+    big for it. See
     ``zoo.data.sources.prepared_builder`` for ``download`` and ``raw_dir``.
     """
     sources.check_name(name)
@@ -114,21 +118,25 @@ def batched(
     ``balance_classes``: top each of that many classes up to the largest (needs
     ``cache``); ``finish`` then also gets ``is_copy``. ``what`` names them in errors.
     """
+    # Seeded, one batch or chunk is finished at a time, in order: Keras's augmentation
+    # layers draw from a seed generator each call, and parallel calls would take its
+    # draws in a different order on every run.
+    calls = tf.data.AUTOTUNE if seed is None else None
     if cache:
         images, labels = _read_all(examples, what)
         order = np.arange(len(labels))
         if balance_classes:
             order = _balanced_order(labels.numpy(), balance_classes)
         ds = _in_memory_batches(
-            images, labels, order, batch_size, shuffle=shuffle, seed=seed,
-            drop_remainder=drop_remainder, flag_copies=bool(balance_classes),
+            images, labels, order, batch_size, finish, shuffle=shuffle, seed=seed,
+            drop_remainder=drop_remainder, flag_copies=bool(balance_classes), calls=calls,
         )  # fmt: skip
     else:
         ds = examples
         if shuffle:
             ds = ds.shuffle(_SHUFFLE_BUFFER, seed=seed, reshuffle_each_iteration=True)
         ds = ds.batch(batch_size, drop_remainder, num_parallel_calls=tf.data.AUTOTUNE)
-    ds = ds.map(finish, num_parallel_calls=tf.data.AUTOTUNE)
+        ds = ds.map(finish, num_parallel_calls=calls)
     return ds.prefetch(tf.data.AUTOTUNE)
 
 
@@ -278,40 +286,50 @@ def _balanced_order(labels, num_classes) -> np.ndarray:
 
 
 def _in_memory_batches(
-    images, labels, order, batch_size, *, shuffle, seed, drop_remainder, flag_copies
-) -> tf.data.Dataset:
-    """Batches of ``(images[i], labels[i])`` for the ``i`` in ``order``, reshuffled each epoch.
+    images, labels, order, batch_size, finish, *, shuffle, seed, drop_remainder, flag_copies,
+    calls,
+) -> tf.data.Dataset:  # fmt: skip
+    """Batches of ``finish(images[i], labels[i])`` for the ``i`` in ``order``, reshuffled
+    each epoch.
 
     Each epoch shuffles one permutation of positions and cuts it into rows of
-    ``batch_size``; each batch is then one gather. That is a few tf.data calls per
-    batch, where a shuffle buffer makes some per example: CPU time that small models
-    train on otherwise. With ``flag_copies``, batches also carry ``is_copy``: the
-    position is past the originals, i.e. one of ``_balanced_order``'s copies.
+    ``batch_size``. Chunks of rows (about ``_CHUNK_BYTES`` of float32 images) are then
+    gathered and finished in one tf.data call each, and split into batches again: with
+    a call per batch the pipeline ran at 0.92x (``python -m benchmarks.pipeline``), and
+    a shuffle buffer costs calls per example. ``calls``: how many chunks are finished at once
+    (``num_parallel_calls``). With ``flag_copies``, ``finish`` also gets
+    ``is_copy``: the position is past the originals, i.e. one of ``_balanced_order``'s
+    copies.
     """
     order = tf.constant(order, tf.int64)
     n, originals = int(order.shape[0]), int(labels.shape[0])
-    count = n // batch_size if drop_remainder else -(-n // batch_size)
+    full = n // batch_size
+    rest = 0 if drop_remainder else n - full * batch_size
+    image_bytes = 4 * int(np.prod(images.shape[1:]))
+    rows_per_chunk = max(1, _CHUNK_BYTES // (batch_size * image_bytes))
 
-    def rows(epoch_seed):  # [count, batch_size] positions; the last row padded with -1
+    def chunks(epoch_seed):  # [rows, batch_size] positions; the rest as one [1, rest] chunk
         positions = tf.range(n, dtype=tf.int64)
         if shuffle:
             seed_pair = tf.stack([epoch_seed, 0])
             positions = tf.random.experimental.stateless_shuffle(positions, seed=seed_pair)
-        if drop_remainder:
-            positions = positions[: count * batch_size]
-        else:
-            positions = tf.pad(positions, [[0, count * batch_size - n]], constant_values=-1)
-        return tf.reshape(positions, [count, batch_size])
+        rows = tf.reshape(positions[: full * batch_size], [full, batch_size])
+        ds = tf.data.Dataset.from_tensor_slices(rows).batch(rows_per_chunk)
+        if rest:
+            ds = ds.concatenate(tf.data.Dataset.from_tensors(positions[None, full * batch_size :]))
+        return ds
 
-    def batch(at):
-        if not drop_remainder:  # Kept static otherwise: a fixed batch size is known to be.
-            at = tf.boolean_mask(at, at >= 0)
-        i = tf.gather(order, at)
+    def gather(at):
+        flat = tf.reshape(at, [-1])
+        i = tf.gather(order, flat)
         x, y = tf.gather(images, i), tf.gather(labels, i)
-        return (x, y, at >= originals) if flag_copies else (x, y)
+        out = finish(x, y, flat >= originals) if flag_copies else finish(x, y)
+        # Back to [rows, batch, ...]; the batch size stays static where it is known.
+        width = batch_size if drop_remainder else tf.shape(at)[1]
+        return tuple(tf.reshape(t, [-1, width, *t.shape[1:]]) for t in out)
 
     # One fresh seed per pass over the data: a new order every epoch, and the same
     # sequence of orders for the same ``seed``.
     seeds = tf.data.Dataset.random(seed=seed, rerandomize_each_iteration=True).take(1)
-    ds = seeds.map(rows).unbatch().map(batch, num_parallel_calls=tf.data.AUTOTUNE)
-    return ds.apply(tf.data.experimental.assert_cardinality(count))
+    ds = seeds.flat_map(chunks).map(gather, num_parallel_calls=calls).unbatch()
+    return ds.apply(tf.data.experimental.assert_cardinality(full + (rest > 0)))
