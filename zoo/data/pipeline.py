@@ -51,8 +51,8 @@ def load(
     images. ``seed`` fixes the shuffled orders and the augmentation, epoch by epoch
     (augmentation then runs one chunk at a time). ``cache=False`` streams the split
     from disk through a shuffle buffer instead of holding it in memory, for sets too
-    big for it. See
-    ``zoo.data.sources.prepared_builder`` for ``download`` and ``raw_dir``.
+    big for it. See ``zoo.data.sources.prepared_builder`` for ``download`` and
+    ``raw_dir``.
     """
     sources.check_name(name)
     check_batch_size(batch_size)
