@@ -14,8 +14,11 @@ from zoo.models.layers import Conv2DTranspose, MaxPooling2D
 
 
 @pytest.mark.parametrize("size", [(8, 8), (7, 9)])
-def test_max_pool_equals_keras_forward_and_gradient(size):
+@pytest.mark.parametrize("ties", [False, True])
+def test_max_pool_equals_keras_forward_and_gradient(size, ties):
     x = np.random.default_rng(0).normal(size=(3, *size, 4)).astype("float32")
+    if ties:  # as after a ReLU: windows of zeros, and equal maxima elsewhere too
+        x = np.maximum(x, 0).round()
     ours, theirs = MaxPooling2D(2), keras.layers.MaxPooling2D(2)
     np.testing.assert_array_equal(
         keras.ops.convert_to_numpy(ours(x)), keras.ops.convert_to_numpy(theirs(x))
