@@ -73,3 +73,22 @@ def test_pipeline_benchmark_smoke_rows(tmp_path):
     }
     assert all(row["images_per_s"] > 0 for row in result["rows"])
     assert "| augmented | seeded |" in pipeline_benchmark.table(result)
+
+
+def test_options_benchmark_rows_per_policy_and_xla_setting():
+    from benchmarks import options
+
+    result = options.run(["idl_fmnist_mlp"], images=64, rounds=1)
+    settings = [(r["policy"], r["jit_compile"], r["uses_xla"]) for r in result["rows"]]
+    if keras.backend.backend() == "jax":  # always XLA
+        assert settings == [("float32", "auto", True), ("mixed_bfloat16", "auto", True)]
+    else:  # no GPU here: Keras's "auto" leaves TensorFlow's XLA off
+        assert settings == [
+            ("float32", "auto", False),
+            ("float32", True, True),
+            ("mixed_bfloat16", "auto", False),
+            ("mixed_bfloat16", True, True),
+        ]
+    assert result["rows"][0]["over_default"] == 1.0
+    assert all(r["images_per_s"] > 0 for r in result["rows"])
+    assert "| idl_fmnist_mlp | mixed_bfloat16 | auto |" in options.table(result)
