@@ -106,7 +106,9 @@ def table(result: dict) -> str:
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--models", nargs="+", default=["cnn"], choices=zoo.list_models())
-    parser.add_argument("--images", type=int, default=2048, help="images per timed epoch")
+    parser.add_argument(
+        "--images", type=int, default=2048, help="random images, repeated into each timed epoch"
+    )
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--repeats", type=int, default=1, help="timed epochs per round")
     parser.add_argument("--json", help="also write the result to this file")

@@ -1,6 +1,7 @@
 """The benchmark suite: training and input-pipeline speed of a few zoo models on one backend.
 
-For each model: training images/s on in-memory batches, interleaved with the same
+For each model: training images/s on in-memory batches
+(``benchmarks.throughput.images_per_second``), interleaved with the same
 network written in plain Keras where the suite has one (the zoo/plain ratio); the
 GFLOP/s that rate means, from the model's counted FLOPs (``benchmarks.flops``), and
 its fraction of the fp32 matmul GFLOP/s measured at the start of the same run; the
@@ -319,7 +320,9 @@ def main(argv=None):
         "--models", nargs="+", choices=list(MODELS),
         help=f"default: all; with --interleave-backends, {' and '.join(INTERLEAVED_MODELS)}",
     )  # fmt: skip
-    parser.add_argument("--images", type=int, default=2048, help="images per timed epoch")
+    parser.add_argument(
+        "--images", type=int, default=2048, help="random images, repeated into each timed epoch"
+    )
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--repeats", type=int, default=1, help="timed epochs per round")
     parser.add_argument(

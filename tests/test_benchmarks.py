@@ -92,3 +92,14 @@ def test_options_benchmark_rows_per_policy_and_xla_setting():
     assert result["rows"][0]["over_default"] == 1.0
     assert all(r["images_per_s"] > 0 for r in result["rows"])
     assert "| idl_fmnist_mlp | mixed_bfloat16 | auto |" in options.table(result)
+
+
+def test_feeds_benchmark_times_the_pipeline_against_arrays(tmp_path):
+    from benchmarks import feeds
+
+    result = feeds.run(["idl_fmnist_mlp"], smoke=True, data_dir=tmp_path)  # digits, made here
+    (row,) = result["rows"]
+    assert row["images"] == 256
+    assert set(row["rounds"]) == {"zoo.data.load", "arrays"}
+    assert row["pipeline_images_per_s"] > 0 and row["arrays_images_per_s"] > 0
+    assert "| idl_fmnist_mlp |" in feeds.table(result)
