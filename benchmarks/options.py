@@ -18,7 +18,7 @@ import keras
 import zoo
 from benchmarks import publish
 from benchmarks.suite import training_data
-from benchmarks.throughput import images_per_second, interleaved
+from benchmarks.throughput import training_rates
 from zoo import distribute
 
 
@@ -37,17 +37,6 @@ def compiled(name: str, policy: str, jit_compile, images: int):
     return model, x, y
 
 
-def interleaved_rates(contenders: dict, x, y, batch_size, rounds, repeats) -> dict:
-    """Each compiled model's training images/s on ``(x, y)``, round by round in turn."""
-    return interleaved(
-        {
-            key: lambda m=model: images_per_second(m, x, y, batch_size, repeats)
-            for key, model in contenders.items()
-        },
-        rounds,
-    )
-
-
 def run(models=("cnn",), *, images=2048, rounds=3, repeats=1) -> dict:
     """For each model, every policy with Keras's ``jit_compile="auto"`` and, on TensorFlow,
     with the other XLA setting too (on JAX, no XLA means op by op: not an option)."""
@@ -61,7 +50,7 @@ def run(models=("cnn",), *, images=2048, rounds=3, repeats=1) -> dict:
                 other = not model.jit_compile
                 contenders[(policy, other)] = compiled(name, policy, other, images)[0]
         batch_size = min(zoo.get_preset(name).batch_size, images)
-        rates = interleaved_rates(contenders, x, y, batch_size, rounds, repeats)
+        rates = training_rates(contenders, x, y, batch_size, rounds, repeats)
         default = statistics.median(rates[next(iter(rates))])
         for (policy, jit), samples in rates.items():
             model = contenders[(policy, jit)]

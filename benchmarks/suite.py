@@ -29,10 +29,10 @@ import keras
 import numpy as np
 
 import zoo
-from benchmarks import publish
+from benchmarks import publish, throughput
 from benchmarks.flops import matmul_gflops, training_flops
 from benchmarks.pipeline import epoch_rate
-from benchmarks.throughput import images_per_second, interleaved, plain_keras_cnn
+from benchmarks.throughput import interleaved, plain_keras_cnn
 from zoo.data import sources
 
 GOALS = {"zoo_over_plain": 0.97, "fraction_of_matmul": 0.30, "pipeline_over_model": 10.0}
@@ -122,13 +122,7 @@ def training_rates(
     x, y, loss = training_data(next(iter(models.values())), images)
     for model in models.values():
         model.compile(optimizer="adam", loss=loss, steps_per_execution=steps_per_execution)
-    return interleaved(
-        {
-            name: lambda m=model: images_per_second(m, x, y, batch_size, repeats)
-            for name, model in models.items()
-        },
-        rounds,
-    )
+    return throughput.training_rates(models, x, y, batch_size, rounds, repeats)
 
 
 def pipeline_rate(dataset, image_shape, batch_size, repeats, split="train", data_dir=None):

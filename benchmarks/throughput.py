@@ -8,6 +8,7 @@ medians is the number to read. Run: `KERAS_BACKEND=jax python -m benchmarks.thro
 from __future__ import annotations
 
 import argparse
+import functools
 import statistics
 import time
 
@@ -74,6 +75,18 @@ def interleaved(measures: dict, rounds: int) -> dict[str, list[float]]:
     return results
 
 
+def training_rates(models: dict, x, y, batch_size, rounds, repeats) -> dict[str, list[float]]:
+    """Each compiled model's ``images_per_second`` on ``(x, y)``, ``rounds`` times,
+    interleaved round by round."""
+    return interleaved(
+        {
+            name: functools.partial(images_per_second, model, x, y, batch_size, repeats)
+            for name, model in models.items()
+        },
+        rounds,
+    )
+
+
 def run(num_images=4096, batch_size=128, rounds=6, repeats=2):
     rng = np.random.default_rng(0)
     x = rng.uniform(size=(num_images, 28, 28, 1)).astype("float32")
@@ -82,13 +95,7 @@ def run(num_images=4096, batch_size=128, rounds=6, repeats=2):
     assert models["zoo"].count_params() == models["plain"].count_params()
     for model in models.values():
         model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
-    rates = interleaved(
-        {
-            name: lambda m=m: images_per_second(m, x, y, batch_size, repeats)
-            for name, m in models.items()
-        },
-        rounds,
-    )
+    rates = training_rates(models, x, y, batch_size, rounds, repeats)
     zoo_rate, plain_rate = (statistics.median(rates[n]) for n in ("zoo", "plain"))
     return {
         "benchmark": "train_throughput_cnn",
