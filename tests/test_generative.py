@@ -259,6 +259,14 @@ def test_images_from_a_folder_are_resized(tmp_path):
         zoo.data.images(tmp_path / "missing", input_shape=(8, 8, 3))
 
 
+def test_a_folder_without_images_says_so_before_asking_for_a_size(tmp_path):
+    (tmp_path / "train" / "moth").mkdir(parents=True)
+    (tmp_path / "train" / "moth" / "notes.txt").write_text("not an image")
+    for root in (tmp_path, tmp_path / "train" / "moth"):
+        with pytest.raises(ValueError, match=r"No images found under .*\.jpg, \.jpeg, \.png"):
+            zoo.data.load_folder(root)  # no image_size: the missing images are the news
+
+
 @pytest.mark.parametrize(
     "build, options, message",
     [

@@ -1,6 +1,7 @@
 """zoo.fit, the hand-written loss, transfer, and .keras files across backends."""
 
 import csv
+import json
 import os
 import subprocess
 import sys
@@ -241,3 +242,183 @@ def test_experiment_on_a_class_subset_reports_those_classes(tmp_path):
     assert report.class_names == ["3", "7"]
     assert (tmp_path / "run" / "figures" / "confusion_matrix.png").exists()
     assert "Total params" in (tmp_path / "run" / "summary.txt").read_text()
+
+
+# ---- trust: batch-norm statistics, seeds, run directories, bad data ------------------
+
+
+def bn_cnn():
+    return small_cnn(batch_norm=True, dense_batch_norm=True)
+
+
+def first_batch_norm_input_stats(model, data):
+    """Mean and variance of the input of the model's first batch-norm layer over ``data``."""
+    layer = zoo.callbacks.batch_norm_layers(model)[0]
+    probe = keras.Model(model.input, layer.input)
+    x = np.concatenate([np.asarray(probe(images, training=True)) for images, _ in data])
+    return x.mean(axis=(0, 1, 2)), x.var(axis=(0, 1, 2)), layer
+
+
+def test_precise_bn_gives_the_statistics_of_the_trained_weights(digits, tmp_path):
+    train, test = digits
+    scores = {}
+    for precise_bn in (0, 64):
+        keras.utils.set_random_seed(0)
+        model = bn_cnn()
+        zoo.fit(
+            model,
+            train,
+            epochs=2,
+            precise_bn=precise_bn,
+            run_dir=tmp_path / str(precise_bn),
+            seed=0,
+            tensorboard=False,
+            verbose=0,
+        )
+        mean, var, layer = first_batch_norm_input_stats(model, train)
+        moving_var = np.asarray(layer.moving_variance)
+        if precise_bn:
+            np.testing.assert_allclose(np.asarray(layer.moving_mean), mean, rtol=0.1, atol=1e-3)
+        scores[precise_bn] = (np.median(moving_var / var), zoo.evaluate(model, test).accuracy)
+    # 90 steps at momentum 0.99 keep 40% of the initial variance of 1.0: far too large.
+    assert scores[0][0] > 2
+    assert 0.9 < scores[64][0] < 1.1
+    assert scores[64][1] > 0.85  # chance is 0.10
+
+
+def test_recompute_batch_norm_restores_the_momentum():
+    model = bn_cnn()
+    x = np.random.default_rng(0).uniform(size=(16, 8, 8, 1)).astype("float32")
+    assert zoo.callbacks.recompute_batch_norm(model, [x[:8], x[8:]]) == 2
+    assert {layer.momentum for layer in zoo.callbacks.batch_norm_layers(model)} == {0.99}
+
+
+def seeded_run(data_dir, run_dir):
+    zoo.set_seed(3)
+    model = zoo.build(
+        "cnn",
+        input_shape=(8, 8, 1),
+        filters=(8,),
+        batch_norm=True,
+        dense_units=(16,),
+        dense_dropout=0.3,
+    )
+    train = zoo.data.load(
+        "digits", "train", batch_size=64, data_dir=data_dir, seed=3, augment=["flip", "rotation"]
+    )
+    history = zoo.fit(
+        model, train.take(6), epochs=2, run_dir=run_dir, seed=3, verbose=0, tensorboard=False
+    )
+    return history.history, model.get_weights()
+
+
+def test_a_seeded_fit_repeats_exactly(tmp_path):
+    data_dir = tmp_path / "tfds"
+    first, first_weights = seeded_run(data_dir, tmp_path / "a")
+    again, again_weights = seeded_run(data_dir, tmp_path / "b")
+    assert first == again  # bit for bit: the same floats
+    for one, two in zip(first_weights, again_weights):
+        np.testing.assert_array_equal(one, two)
+
+
+def test_a_finished_run_is_not_trained_again(digits, tmp_path, capsys):
+    train, _ = digits
+    model = small_cnn()
+    first = zoo.fit(model, train.take(3), epochs=2, run_dir=tmp_path, verbose=0, seed=0)
+    weights = model.get_weights()
+    other = small_cnn()
+    again = zoo.fit(other, train.take(3), epochs=2, run_dir=tmp_path, verbose=0, seed=0)
+    assert "is complete (2 epochs)" in capsys.readouterr().out
+    assert again.history == first.history
+    for one, two in zip(weights, other.get_weights()):
+        np.testing.assert_array_equal(one, two)
+    with open(tmp_path / "history.csv") as f:
+        assert [row["epoch"] for row in csv.DictReader(f)] == ["0", "1"]
+
+    with pytest.raises(ValueError, match="other options.*epochs: 2 there, 3 now"):
+        zoo.fit(small_cnn(), train.take(3), epochs=3, run_dir=tmp_path, verbose=0, seed=0)
+    zoo.fit(small_cnn(), train.take(3), epochs=3, run_dir=tmp_path, verbose=0, overwrite=True)
+    with open(tmp_path / "history.csv") as f:
+        assert [row["epoch"] for row in csv.DictReader(f)] == ["0", "1", "2"]  # one run
+
+
+def test_the_train_command_repeats_with_a_seed_and_does_not_retrain(tmp_path, capsys):
+    from zoo.__main__ import main
+
+    def train(out):
+        command = "train mlp --dataset digits --epochs 2 --seed 3 --verbose 0 --out"
+        main([*command.split(), str(out)])
+        return json.loads((out / "report.json").read_text())
+
+    first, again, other = train(tmp_path / "a"), train(tmp_path / "a"), train(tmp_path / "b")
+    assert "is complete (2 epochs)" in capsys.readouterr().out
+    assert again == first  # evaluated again, training time included, not trained again
+    assert len((tmp_path / "a" / "run" / "history.csv").read_text().splitlines()) == 3
+    first.pop("train_seconds"), other.pop("train_seconds")
+    assert other == first  # a second run with the same seed: the same numbers
+    histories = [(tmp_path / name / "run" / "history.csv").read_text() for name in "ab"]
+    assert histories[0] == histories[1]
+
+
+def labels_dataset(y, x=None):
+    import tensorflow as tf
+
+    x = np.zeros((len(y), 8, 8, 1), "float32") if x is None else x
+    return tf.data.Dataset.from_tensor_slices((x, np.asarray(y, "int32"))).batch(4)
+
+
+@pytest.mark.parametrize("as_dataset", [False, True])
+def test_labels_outside_the_classes_stop_before_training(tmp_path, as_dataset):
+    y = (np.arange(12) + 10) % 12  # 10, 11, 0, 1, ...: a 10-class model has no 10 or 11
+    data = labels_dataset(y) if as_dataset else (np.zeros((12, 8, 8, 1), "float32"), y)
+    with pytest.raises(ValueError, match=r"class ids in 0\.\.9.*10, 11"):
+        zoo.fit(small_cnn(), data, epochs=1, run_dir=tmp_path, verbose=0)
+    assert not (tmp_path / "history.csv").exists()
+
+
+def test_a_bad_label_in_a_later_batch_stops_with_words(tmp_path):
+    y = np.zeros(12, "int32")
+    y[-1] = 10  # the third batch
+    with pytest.raises(ValueError, match=r"labels must be class ids in 0\.\.9"):
+        zoo.fit(small_cnn(), labels_dataset(y), epochs=1, run_dir=tmp_path, verbose=0)
+
+
+@pytest.mark.parametrize("where", [0, 11])
+def test_inputs_that_are_not_finite_stop_with_words(tmp_path, where):
+    x = np.zeros((12, 8, 8, 1), "float32")
+    x[where, 2, 3] = np.nan
+    with pytest.raises(ValueError, match="NaN or infinite"):
+        zoo.fit(small_cnn(), labels_dataset(np.zeros(12), x), epochs=1, run_dir=tmp_path, verbose=0)
+    with pytest.raises(ValueError, match="1 values that are NaN or infinite"):
+        zoo.fit(small_cnn(), (x, np.zeros(12, "int32")), epochs=1, run_dir=tmp_path, verbose=0)
+
+
+def test_inputs_of_another_shape_stop_with_words(tmp_path):
+    x = np.zeros((12, 28, 28, 1), "float32")
+    with pytest.raises(ValueError, match=r"takes inputs of shape \(None, 8, 8, 1\).*28, 28, 1"):
+        zoo.fit(small_cnn(), (x, np.zeros(12, "int32")), epochs=1, run_dir=tmp_path, verbose=0)
+
+
+def test_a_loss_that_turns_nan_stops_naming_the_epoch(digits, tmp_path):
+    train, test = digits
+
+    class Diverge(keras.callbacks.Callback):
+        def on_epoch_end(self, epoch, logs=None):
+            if epoch == 1:
+                kernel = self.model.get_layer("head").kernel
+                kernel.assign(np.full(kernel.shape, np.nan, "float32"))
+
+    with pytest.raises(FloatingPointError, match="became nan in epoch 3.*best.keras"):
+        zoo.fit(
+            small_cnn(),
+            train.take(3),
+            test.take(1),
+            epochs=5,
+            run_dir=tmp_path,
+            callbacks=[Diverge()],
+            verbose=0,
+        )
+    with open(tmp_path / "history.csv") as f:
+        assert [row["epoch"] for row in csv.DictReader(f)] == ["0", "1"]  # not the NaN one
+    best = keras.models.load_model(tmp_path / "best.keras")
+    assert all(np.isfinite(w).all() for w in best.get_weights())

@@ -13,18 +13,30 @@ from zoo.backend import configure_xla_cpu
 
 configure_xla_cpu()  # before anything starts JAX
 
-from zoo import clock, data, diffusion, generative, losses, metrics, models, plots, quality  # noqa: E402
+from zoo import (  # noqa: E402
+    callbacks,
+    clock,
+    data,
+    diffusion,
+    generative,
+    losses,
+    metrics,
+    models,
+    plots,
+    quality,
+)
 from zoo.distribute import data_parallel  # noqa: E402
 from zoo.evaluation import Report, evaluate  # noqa: E402
 from zoo.precision import mixed_precision  # noqa: E402
 from zoo.registry import Preset, build, describe, get_preset, list_models, register_preset  # noqa: E402
-from zoo.training import fit  # noqa: E402
+from zoo.training import fit, set_seed  # noqa: E402
 from zoo.transfer import transfer  # noqa: E402
 
 __all__ = [
     "Preset",
     "Report",
     "build",
+    "callbacks",
     "clock",
     "data",
     "data_parallel",
@@ -43,6 +55,7 @@ __all__ = [
     "plots",
     "quality",
     "register_preset",
+    "set_seed",
     "transfer",
 ]
 __version__ = "0.1.0"

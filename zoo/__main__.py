@@ -51,6 +51,7 @@ def train(args) -> None:
         **spec.model_options(data_options.get("image_size"), data_options.get("classes")),
         **parse_assignments(args.set),
     }
+    zoo.set_seed(args.seed)  # before the model: its initial weights
     model = zoo.build(args.model, **model_options)
     fit_options = {**preset.fit, **parse_assignments(args.fit)}
     epochs = fit_options.pop("epochs", 10)
@@ -66,6 +67,7 @@ def train(args) -> None:
         data_options=data_options,
         evaluate_options=dict(preset.evaluate),
         seed=args.seed,
+        overwrite=args.overwrite,
         verbose=args.verbose,
         **fit_options,
     )
@@ -88,6 +90,9 @@ def main(argv=None) -> None:
         "--verbose", type=int, choices=(0, 1, 2), default=1, help="2: one line per epoch"
     )
     train_parser.add_argument("--out", type=Path, help="default: runs/MODEL-DATASET")
+    train_parser.add_argument(
+        "--overwrite", action="store_true", help="train again over a finished run in --out"
+    )
     train_parser.add_argument("--set", nargs="*", metavar="KEY=VALUE", help="model options")
     train_parser.add_argument("--fit", nargs="*", metavar="KEY=VALUE", help="zoo.fit options")
     train_parser.add_argument("--data", nargs="*", metavar="KEY=VALUE", help="zoo.data options")

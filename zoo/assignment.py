@@ -36,6 +36,7 @@ import tensorflow_datasets as tfds
 
 from zoo import data, experiment, plots, registry
 from zoo.data import sources
+from zoo.training import set_seed
 
 QUICK_EXAMPLES = 48  # mock examples per split in --quick mode
 COLUMNS = ("experiment", "metric", "seed", "zoo", "dataset", "epochs", "minutes", "backend")
@@ -142,6 +143,7 @@ class Context:
         options = self.data_options(**{**(found.data if found else {}), **(data_options or {})})
         if found:
             shape = spec.model_options(options.get("image_size"), options.get("classes"))
+            set_seed(self.seed)  # the same initial weights for the same --seed
             model = registry.build(preset, **{**shape, **(model_options or {})})
         else:
             model = preset
@@ -159,6 +161,7 @@ class Context:
             data_options=options,
             evaluate_options=dict(found.evaluate) if found else {},
             seed=self.seed,
+            overwrite=self.args.overwrite,
             verbose=self.args.verbose,
             **fit_options,
         )
@@ -252,7 +255,7 @@ def main(description: str, steps: list[Step], argv=None, *, default_out: str) ->
     by_name = {step.name: step for step in steps}
     args = _parser(description, steps, default_out).parse_args(argv)
     chosen = steps if args.command == "all" else [by_name[args.command]]
-    keras.utils.set_random_seed(args.seed)
+    set_seed(args.seed)
     try:
         for step in chosen:
             _run(step, _step_args(step, args) if args.command == "all" else args)
@@ -346,6 +349,9 @@ def _common(parser, default_out: str, step: Step | None) -> None:
     parser.add_argument("--batch-size", type=int, help="default: the seed's")
     parser.add_argument("--out", type=Path, default=Path(default_out), help="run directory")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument(
+        "--overwrite", action="store_true", help="train again over finished runs in --out"
+    )
     parser.add_argument("--data-dir", help="tfds data dir (default: TFDS_DATA_DIR or ~)")
     parser.add_argument("--verbose", type=int, default=2, choices=(0, 1, 2))
     parser.add_argument(

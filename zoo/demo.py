@@ -33,12 +33,16 @@ def main(argv=None) -> list:
     parser.add_argument("--task", choices=("classify", "clocks", "all"), default="all")
     parser.add_argument("--clock-epochs", type=int, default=CLOCK_EPOCHS)
     parser.add_argument("--out", type=Path, default=Path("runs/demo"))
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument(
+        "--overwrite", action="store_true", help="train again over finished runs in --out"
+    )
     args = parser.parse_args(argv)
     reports = []
     if args.task in ("classify", "all"):
         reports.append(classify(args))
     if args.task in ("clocks", "all"):
-        reports.append(read_clocks(args.out / "clocks", args.clock_epochs))
+        reports.append(read_clocks(args))
     return reports
 
 
@@ -48,6 +52,7 @@ def classify(args) -> zoo.Report:
     spec = zoo.data.info(dataset)
     epochs = args.epochs or (30 if dataset == "digits" else 3)
     print(f"Dataset: {dataset} {spec.image_shape}, {spec.num_classes} classes; {epochs} epochs")
+    zoo.set_seed(args.seed)
     model = zoo.build(
         "cnn",
         input_shape=spec.image_shape,
@@ -67,17 +72,20 @@ def classify(args) -> zoo.Report:
         optimizer="adamw",
         learning_rate=2e-3,
         schedule="cosine",
-        seed=0,
-        data_options={"seed": 0},
+        seed=args.seed,
+        overwrite=args.overwrite,
     )
 
 
-def read_clocks(out: Path, epochs: int) -> zoo.clock.ClockReport:
+def read_clocks(args) -> zoo.clock.ClockReport:
     """Train the sin/cos clock reader on rendered 64x64 clocks; report its error in minutes."""
-    print(f"Clocks: reading the time from 64x64 analog clocks; {epochs} epochs")
+    print(f"Clocks: reading the time from 64x64 analog clocks; {args.clock_epochs} epochs")
     preset = zoo.get_preset("clock_sincos")
-    options = {**preset.fit, "epochs": epochs}
-    return experiment.run(zoo.build("clock_sincos"), "clocks", out, seed=0, **options)
+    options = {**preset.fit, "epochs": args.clock_epochs}
+    zoo.set_seed(args.seed)
+    model = zoo.build("clock_sincos")
+    out = args.out / "clocks"
+    return experiment.run(model, "clocks", out, seed=args.seed, overwrite=args.overwrite, **options)
 
 
 if __name__ == "__main__":

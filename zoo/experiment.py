@@ -16,7 +16,6 @@ of clocks read and an error histogram for figures.
 from __future__ import annotations
 
 import json
-import time
 from pathlib import Path
 
 import keras
@@ -24,7 +23,7 @@ import keras
 from zoo import clock, data, plots
 from zoo.data import pipeline
 from zoo.evaluation import Report, evaluate
-from zoo.training import fit
+from zoo.training import fit, set_seed
 
 
 def run(
@@ -38,6 +37,8 @@ def run(
     tsne_layer: str | None = None,
     data_options: dict | None = None,
     evaluate_options: dict | None = None,
+    seed: int | None = None,
+    overwrite: bool = False,
     verbose="auto",
     **fit_options,
 ) -> Report | clock.ClockReport:
@@ -45,20 +46,33 @@ def run(
 
     ``data_options`` go to ``zoo.data.load_splits`` (normalize, augment, image_size, ...),
     ``evaluate_options`` to ``zoo.evaluate`` (``flip``), ``fit_options`` to ``zoo.fit``.
-    ``tsne_layer`` defaults to the layer feeding the head.
+    ``seed`` seeds the data order and augmentation (unless ``data_options`` has its own)
+    and the fit; for the same initial weights, ``zoo.set_seed(seed)`` before building
+    ``model``. ``tsne_layer`` defaults to the layer feeding the head. A finished run in
+    ``out`` is evaluated again, not retrained, unless ``overwrite``.
     """
     out = Path(out)
     spec = data.info(dataset)
-    ids = pipeline.resolve_classes(spec, (data_options or {}).get("classes"))
+    data_options = {"seed": seed, **(data_options or {})}
+    ids = pipeline.resolve_classes(spec, data_options.get("classes"))
     class_names = [spec.class_names[i] for i in ids] if ids else spec.class_names
+    if seed is not None:
+        set_seed(seed)
     train, val, test = data.load_splits(
-        dataset, validation=validation, batch_size=batch_size, **(data_options or {})
+        dataset, validation=validation, batch_size=batch_size, **data_options
     )
-    start = time.perf_counter()
     history = fit(
-        model, train, val, epochs=epochs, run_dir=out / "run", verbose=verbose, **fit_options
+        model,
+        train,
+        val,
+        epochs=epochs,
+        run_dir=out / "run",
+        verbose=verbose,
+        seed=seed,
+        overwrite=overwrite,
+        **fit_options,
     )
-    seconds = time.perf_counter() - start
+    seconds = history.train_seconds
     reads_clocks = isinstance(model.layers[-1], clock.ClockOutput)
     report = (
         clock.evaluate(model, test)

@@ -2,21 +2,24 @@
 
 ``fit`` compiles the model with an optimizer and learning-rate schedule named in
 words, then runs ``model.fit`` with a run directory that holds the best
-checkpoint (``best.keras``), a backup to resume from after a crash (``backup/``),
-the per-epoch CSV log (``history.csv``), TensorBoard logs and the options used
-(``fit.json``). Calling ``fit`` again with the same ``run_dir`` resumes.
+checkpoint (``best.keras``), the final model (``model.keras``), a backup to resume
+from after a crash (``backup/``), the per-epoch CSV log (``history.csv``),
+TensorBoard logs and the options and status of the run (``fit.json``). Calling
+``fit`` again with the same ``run_dir`` resumes an interrupted run and does not
+retrain a finished one (``zoo.rundir``).
 """
 
 from __future__ import annotations
 
-import json
 import math
 import time
 from pathlib import Path
 
 import keras
 
-from zoo import distribute
+from zoo import callbacks as zoo_callbacks
+from zoo import distribute, rundir
+from zoo.data import checks
 from zoo.errors import did_you_mean
 
 OPTIMIZERS = {
@@ -54,11 +57,13 @@ def fit(
     checkpoint: bool = True,
     tensorboard: bool = True,
     run_dir=None,
+    overwrite: bool = False,
     steps_per_epoch: int | None = None,
     batch_size: int | None = None,
     callbacks=(),
     class_weight=None,
     seed: int | None = None,
+    precise_bn: int | None = 64,
     verbose="auto",
     jit_compile="auto",
     steps_per_execution: int = 1,
@@ -76,30 +81,45 @@ def fit(
     early_stopping: patience in epochs; the best weights are restored at the end.
     monitor: the quantity for early stopping and the best checkpoint
         (``val_loss`` when there is validation data, else ``loss``).
-    run_dir: where logs and checkpoints go (default ``runs/<model>-<time>``);
-        the same directory again resumes an interrupted run.
+    checkpoint: keep the best epoch's model (``best.keras``); the final one is always
+        kept (``model.keras``).
+    run_dir: where logs and checkpoints go (default ``runs/<model>-<time>``). The same
+        directory again resumes an interrupted run (with the same options); a finished
+        run is not trained again: its final weights are loaded into ``model`` and its
+        logged history is returned. ``overwrite=True`` clears the directory and starts over.
+    seed: makes the run repeat exactly: Keras's, NumPy's, Python's and TensorFlow's
+        seeds and TensorFlow's deterministic ops (``set_seed``). The initial weights and
+        the data order were drawn when the model and the dataset were made: call
+        ``zoo.set_seed(seed)`` before building both (``zoo.data.load(seed=...)``).
+    precise_bn: recompute the batch-norm statistics over this many training batches at
+        the end of every epoch, before validation (``zoo.callbacks.PreciseBatchNorm``);
+        ``None`` or 0 keeps Keras's moving averages. A model without batch norm is not
+        affected; with it, each epoch costs that many more forward passes (at most one
+        pass over ``train``; ``python -m benchmarks.trust`` measures it, docs/training.md).
     jit_compile: XLA for the train step. Keras's ``"auto"`` uses it on JAX (where False
         means op by op, far slower) and on TensorFlow only with a GPU and no
         ``tf.distribute`` strategy (TF's XLA is ~4.5x slower on CPU).
     steps_per_execution: batches per call into the compiled step (Keras's own option).
         Small models whose step is shorter than the per-call cost train faster with a few
-        (8 lifted the 1-hidden-layer MLP on TensorFlow CPU about 1.3x: README, Speed);
-        batch-level callbacks then run once per call.
+        (README, Speed); batch-level callbacks then run once per call.
+    Bad data stops before the first step with a ``ValueError`` that says what is wrong:
+    inputs of a shape the model does not take, values that are not finite, class labels
+    outside the model's classes (checked on every batch). A training loss that is not
+    finite at the end of an epoch stops the run with a ``FloatingPointError``.
     Inside ``zoo.data_parallel()`` each batch is split over the devices; see
     ``zoo.distribute.check_batches`` for the batch sizes that allows.
-    Returns Keras's ``History``, with ``history.run_dir`` set.
+    Returns Keras's ``History``, with ``history.run_dir`` and ``history.train_seconds``.
     """
     _check_fit_args(
         epochs, learning_rate, schedule, label_smoothing, early_stopping, train, batch_size,
-        steps_per_execution,
+        steps_per_execution, precise_bn,
     )  # fmt: skip
     if seed is not None:
-        keras.utils.set_random_seed(seed)
+        set_seed(seed)
     if not steps_per_epoch:
         train = _with_known_length(train)
     validation = _with_known_length(validation)
     steps = steps_per_epoch or _steps_per_epoch(train, batch_size)
-    train, validation = distribute.check_batches(model, train, validation, batch_size)
     monitor = monitor or ("val_loss" if validation is not None else "loss")
     lr = _learning_rate(schedule, learning_rate, epochs, steps, step_size, gamma, warmup_epochs)
     output_layer = model.layers[-1]
@@ -114,6 +134,11 @@ def fit(
             loss = CrossEntropy(label_smoothing=label_smoothing, from_logits=_outputs_logits(model))
         else:
             loss = keras.losses.SparseCategoricalCrossentropy(from_logits=_outputs_logits(model))
+    num_classes = _class_count(model, loss)
+    train = checks.check_data(model, train, num_classes, "training")
+    if validation is not None:
+        validation = checks.check_data(model, validation, num_classes, "validation")
+    train, validation = distribute.check_batches(model, train, validation, batch_size)
     model.compile(
         optimizer=make_optimizer(optimizer, lr, momentum=momentum, weight_decay=weight_decay),
         loss=loss,
@@ -127,7 +152,6 @@ def fit(
         if run_dir
         else Path("runs") / f"{model.name}-{time.strftime('%Y%m%d-%H%M%S')}"
     )
-    run_dir.mkdir(parents=True, exist_ok=True)
     options = dict(
         model=model.name,
         epochs=epochs,
@@ -144,21 +168,28 @@ def fit(
         monitor=monitor,
         steps_per_epoch=steps,
         seed=seed,
+        precise_bn=precise_bn or None,
         devices=distribute.replicas(model),
         precision=model.dtype_policy.name,
         jit_compile=model.jit_compile,
         steps_per_execution=steps_per_execution,
     )
-    (run_dir / "fit.json").write_text(json.dumps(options, indent=2))
-    all_callbacks = [
+    if rundir.claim(run_dir, options, overwrite=overwrite) == rundir.COMPLETE:
+        return rundir.finished(model, run_dir)
+    best = run_dir / "best.keras"
+    # StopOnNaN first: a diverged epoch is then neither logged, checkpointed nor backed up.
+    all_callbacks = [zoo_callbacks.StopOnNaN(best if checkpoint else None)]
+    if precise_bn:
+        all_callbacks.append(
+            zoo_callbacks.PreciseBatchNorm(train, precise_bn, batch_size=batch_size or 32)
+        )
+    all_callbacks += [
         keras.callbacks.BackupAndRestore(str(run_dir / "backup")),
         keras.callbacks.CSVLogger(str(run_dir / "history.csv"), append=True),
     ]
     if checkpoint:
         all_callbacks.append(
-            keras.callbacks.ModelCheckpoint(
-                str(run_dir / "best.keras"), monitor=monitor, save_best_only=True
-            )
+            keras.callbacks.ModelCheckpoint(str(best), monitor=monitor, save_best_only=True)
         )
     if tensorboard:
         all_callbacks.append(keras.callbacks.TensorBoard(str(run_dir / "tensorboard")))
@@ -175,20 +206,38 @@ def fit(
     all_callbacks.extend(callbacks)
 
     x, y = train if isinstance(train, tuple) else (train, None)
-    history = model.fit(
-        x,
-        y,
-        batch_size=batch_size if y is not None else None,
-        epochs=epochs,
-        validation_data=validation,
-        shuffle=y is not None,  # a dataset shuffles itself (zoo.data.load(shuffle=...))
-        steps_per_epoch=steps_per_epoch,
-        callbacks=all_callbacks,
-        class_weight=class_weight,
-        verbose=verbose,
-    )
+    start = time.perf_counter()
+    with checks.bad_batches_in_words():
+        history = model.fit(
+            x,
+            y,
+            batch_size=batch_size if y is not None else None,
+            epochs=epochs,
+            validation_data=validation,
+            shuffle=y is not None,  # a dataset shuffles itself (zoo.data.load(shuffle=...))
+            steps_per_epoch=steps_per_epoch,
+            callbacks=all_callbacks,
+            class_weight=class_weight,
+            verbose=verbose,
+        )
+    history.train_seconds = time.perf_counter() - start
+    rundir.complete(model, run_dir, history.train_seconds)
     history.run_dir = run_dir
     return history
+
+
+def set_seed(seed: int) -> None:
+    """Make what follows repeat exactly: ``keras.utils.set_random_seed(seed)`` (Python,
+    NumPy, TensorFlow and Keras's own seed generators) and TensorFlow's deterministic
+    ops, which tf.data uses on every backend. Call it before building the model and
+    loading the data: their initial weights, data order and augmentation are drawn then.
+    """
+    if not isinstance(seed, int) or isinstance(seed, bool) or seed < 0:
+        raise ValueError(f"`seed` must be an integer >= 0. Received: seed={seed!r}")
+    keras.utils.set_random_seed(seed)
+    import tensorflow as tf
+
+    tf.config.experimental.enable_op_determinism()
 
 
 def make_optimizer(
@@ -263,9 +312,20 @@ def _outputs_logits(model) -> bool:
     return getattr(model.layers[-1], "activation", None) is keras.activations.linear
 
 
+def _class_count(model, loss) -> int | None:
+    """The number of classes the labels must lie in, for a sparse cross-entropy loss."""
+    from zoo.losses import CrossEntropy
+
+    sparse = (keras.losses.SparseCategoricalCrossentropy, CrossEntropy)
+    if not (isinstance(loss, sparse) or loss == "sparse_categorical_crossentropy"):
+        return None
+    shape = model.output_shape
+    return shape[-1] if isinstance(shape, tuple) and isinstance(shape[-1], int) else None
+
+
 def _check_fit_args(
     epochs, learning_rate, schedule, label_smoothing, early_stopping, train, batch_size,
-    steps_per_execution,
+    steps_per_execution, precise_bn,
 ):  # fmt: skip
     for name, value in (("epochs", epochs), ("steps_per_execution", steps_per_execution)):
         if not isinstance(value, int) or value < 1:
@@ -282,6 +342,13 @@ def _check_fit_args(
     if early_stopping is not None and (not isinstance(early_stopping, int) or early_stopping < 1):
         raise ValueError(
             f"`early_stopping` is a patience in epochs >= 1. Received: {early_stopping!r}"
+        )
+    if precise_bn is not None and (
+        not isinstance(precise_bn, int) or isinstance(precise_bn, bool) or precise_bn < 0
+    ):
+        raise ValueError(
+            "`precise_bn` is a number of batches (0 or None: off). "
+            f"Received: precise_bn={precise_bn!r}"
         )
     if batch_size is not None and not isinstance(train, tuple):
         raise ValueError(

@@ -15,6 +15,7 @@ import tensorflow_datasets as tfds
 from zoo.data import pipeline
 
 FOLDER_NORMALIZE = ("unit", "centered", None)
+IMAGE_EXTENSIONS = (".jpg", ".jpeg", ".png")  # what tfds's ImageFolder reads
 
 
 def folder_builder(root, channels: int = 3) -> tfds.folder_dataset.ImageFolder:
@@ -28,10 +29,10 @@ def folder_builder(root, channels: int = 3) -> tfds.folder_dataset.ImageFolder:
     if channels not in (1, 3):
         raise ValueError(f"`channels` must be 1 or 3. Received: channels={channels!r}")
     builder = tfds.folder_dataset.ImageFolder(str(path), shape=(None, None, channels))
-    if not builder.info.splits:
+    if not builder.info.splits or not sum(s.num_examples for s in builder.info.splits.values()):
         raise ValueError(
-            f"No images found under {path}: it needs root/<split>/<label>/<image>.jpg|png. "
-            f"Received: root={str(root)!r}"
+            f"No images found under {path}: looked for {', '.join(IMAGE_EXTENSIONS)} files "
+            f"laid out as root/<split>/<label>/<image>. Received: root={str(root)!r}"
         )
     return builder
 
@@ -53,6 +54,7 @@ def load_folder(
     ``image_size`` (required: a folder's images may differ in size). Labels number the
     label folders in sorted order (``folder_builder(root).info.features["label"].names``).
     """
+    builder = folder_builder(root, channels)  # a folder with no images says so first
     size = pipeline._check_image_size(image_size)
     if size is None:
         raise ValueError(
@@ -64,7 +66,6 @@ def load_folder(
         raise ValueError(
             f"normalize must be one of {FOLDER_NORMALIZE} for a folder. Received: {normalize!r}"
         )
-    builder = folder_builder(root, channels)
     splits = list(builder.info.splits.keys())
     if split not in splits:
         raise ValueError(f"Unknown split for {root}: its splits are {splits}. Received: {split!r}")
