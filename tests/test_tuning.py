@@ -122,20 +122,81 @@ def test_killed_search_resumes_without_rerunning(tmp_path, data_dir):
     assert "4 of 4 trials completed" in result.stdout
 
 
-def test_distributed_chief_and_two_workers(tmp_path, data_dir):
-    out = tmp_path / "d"
-    cmd = [sys.executable, "-m", "tuning", "run", "smoke", "--quick", "--epochs", "1"]
+def children_by_tuner_id(parent: int) -> dict[str, int]:
+    """The KERASTUNER_TUNER_ID of each child process of ``parent``, read from /proc."""
+    found = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            ppid = int(stat.read_text().rsplit(")", 1)[1].split()[1])
+            environ = (stat.parent / "environ").read_bytes().split(b"\0")
+        except (OSError, ValueError, IndexError):
+            continue
+        if ppid == parent:
+            for item in environ:
+                if item.startswith(b"KERASTUNER_TUNER_ID="):
+                    found[item.split(b"=", 1)[1].decode()] = int(stat.parent.name)
+    return found
+
+
+def start_distributed(out, data_dir, epochs):
+    cmd = [sys.executable, "-m", "tuning", "run", "smoke", "--quick", "--epochs", str(epochs)]
     cmd += ["--workers", "2", "--dir", str(out), "--data-dir", data_dir, "--verbose", "0"]
     env = {k: v for k, v in os.environ.items() if not k.startswith("KERASTUNER_")}
-    result = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=240)
-    assert result.returncode == 0, result.stderr[-3000:]
-    rows = trial_values(out)
-    assert len(rows) == 4
-    assert len({(r["hidden_units"], r["optimizer"]) for r in rows}) == 4
-    for row in rows:  # One epoch each: no trial was trained twice.
+    return subprocess.Popen(
+        cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+
+
+def wait_for_trial_of(out, tuner_id, proc, seconds=180):
+    """Wait until the oracle has handed ``tuner_id`` a trial; returns the trial id."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline and proc.poll() is None:
+        try:
+            ongoing = json.loads((out / "oracle.json").read_text()).get("ongoing_trials", {})
+        except (OSError, ValueError):
+            ongoing = {}
+        if tuner_id in ongoing:
+            return ongoing[tuner_id]
+        time.sleep(0.05)
+    raise AssertionError(f"{tuner_id} got no trial; the search exited with {proc.poll()}")
+
+
+def test_distributed_search_outlives_a_killed_worker(tmp_path, data_dir):
+    """A chief and two workers finish the grid although one worker is killed mid-trial."""
+    out = tmp_path / "d"
+    start = time.monotonic()
+    proc = start_distributed(out, data_dir, epochs=2)
+    try:
+        held = wait_for_trial_of(out, "worker0", proc)
+        os.kill(children_by_tuner_id(proc.pid)["worker0"], signal.SIGKILL)  # mid-trial
+        _, stderr = proc.communicate(timeout=300)
+    finally:
+        proc.kill()
+    assert proc.returncode == 0, stderr[-3000:]
+    assert "worker0 exited with code -9; starting it again" in stderr
+    rows = trial_values(out)  # every trial COMPLETED
+    assert len(rows) == 4 and held in {r["trial"] for r in rows}
+    assert len({(r["hidden_units"], r["optimizer"]) for r in rows}) == 4  # none run twice
+    for row in rows:  # two epochs each, none logged twice
         history = (out / f"trial_{row['trial']}" / "run" / "history.csv").read_text()
-        assert len(history.strip().splitlines()) == 2
+        assert [line.split(",")[0] for line in history.strip().splitlines()[1:]] == ["0", "1"]
+    assert time.monotonic() - start < 300
     assert (out / "results.csv").exists()
+
+
+def test_a_dead_chief_stops_the_workers_with_a_message(tmp_path, data_dir):
+    out = tmp_path / "d"
+    proc = start_distributed(out, data_dir, epochs=2)
+    try:
+        wait_for_trial_of(out, "worker0", proc)
+        workers = children_by_tuner_id(proc.pid)
+        os.kill(workers["chief"], signal.SIGKILL)
+        _, stderr = proc.communicate(timeout=60)
+    finally:
+        proc.kill()
+    assert proc.returncode == 1
+    assert "the tuning chief exited with code -9, so the workers were stopped" in stderr
+    assert not any(Path(f"/proc/{workers[w]}").exists() for w in ("worker0", "worker1"))
 
 
 # ---- bad input ------------------------------------------------------------------------

@@ -18,6 +18,8 @@ import time
 from pathlib import Path
 
 QUICK_STEPS = 5
+MAX_RESTARTS = 3  # per worker, for a worker that dies during a search
+POLL_SECONDS = 0.5
 
 
 def main(argv=None) -> int:
@@ -112,7 +114,14 @@ def _run(args) -> int:
 
 
 def _distributed(args, argv) -> int:
-    """Start a chief and ``--workers`` workers on 127.0.0.1; wait for all of them."""
+    """Start a chief and ``--workers`` workers on 127.0.0.1 and watch them until the
+    search ends.
+
+    A worker that dies is started again under the same tuner id, so the oracle hands it
+    back the trial it held (its ``zoo.fit`` run resumes from the last finished epoch),
+    at most ``MAX_RESTARTS`` times each. A chief that dies stops the workers, which
+    would otherwise wait for it forever; the same command then resumes the search.
+    """
     from tuning import search, spaces
 
     if args.workers < 0:
@@ -122,36 +131,81 @@ def _distributed(args, argv) -> int:
     child = [sys.executable, "-m", "tuning", *_without_workers(argv)]
     port = search.free_port()
     env = {**os.environ, "KERASTUNER_ORACLE_IP": "127.0.0.1", "KERASTUNER_ORACLE_PORT": str(port)}
-    chief = subprocess.Popen(child, env={**env, "KERASTUNER_TUNER_ID": "chief"})
+
+    def start(tuner_id):
+        return subprocess.Popen(child, env={**env, "KERASTUNER_TUNER_ID": tuner_id})
+
+    chief = start("chief")
+    workers: dict[str, subprocess.Popen] = {}
     try:
-        os.environ.update(env)
-        deadline = time.monotonic() + 300
-        while True:  # The chief imports TensorFlow and builds a model before it listens.
+        _wait_until_listening(chief, env, port)
+        workers = {f"worker{i}": start(f"worker{i}") for i in range(args.workers)}
+        restarts = dict.fromkeys(workers, 0)
+        while chief.poll() is None:
+            for tuner_id, worker in workers.items():
+                code = worker.poll()
+                if code in (None, 0):
+                    continue
+                if restarts[tuner_id] == MAX_RESTARTS:
+                    print(
+                        f"error: {tuner_id} failed {MAX_RESTARTS + 1} times (last exit code "
+                        f"{code}); stopping the search. Run the same command to resume it.",
+                        file=sys.stderr,
+                    )
+                    return 1
+                restarts[tuner_id] += 1
+                print(
+                    f"warning: {tuner_id} exited with code {code}; starting it again under "
+                    f"the same id to finish its trial (restart {restarts[tuner_id]} of "
+                    f"{MAX_RESTARTS}).",
+                    file=sys.stderr,
+                )
+                workers[tuner_id] = start(tuner_id)
+            time.sleep(POLL_SECONDS)
+        if chief.returncode:
+            print(
+                f"error: the tuning chief exited with code {chief.returncode}, so the "
+                "workers were stopped. Run the same command to resume the search.",
+                file=sys.stderr,
+            )
+            return 1
+        codes = [w.wait(timeout=120) for w in workers.values()]  # The chief ends last.
+    finally:
+        for process in [chief, *workers.values()]:
+            if process.poll() is None:
+                process.terminate()
+                process.wait()
+    if any(codes):
+        print(f"error: a search process failed (exit codes: {codes})", file=sys.stderr)
+        return 1
+    return 0  # The chief printed the results.
+
+
+def _wait_until_listening(chief, env, port) -> None:
+    """Return once the chief serves its oracle; it imports TensorFlow and builds a model
+    first."""
+    from tuning import search
+
+    deadline = time.monotonic() + 300
+    saved = {k: os.environ.get(k) for k in ("KERASTUNER_ORACLE_IP", "KERASTUNER_ORACLE_PORT")}
+    os.environ.update({k: env[k] for k in saved})
+    try:
+        while True:
             try:
                 search.wait_for_chief(timeout=1.0)
-                break
+                return
             except ConnectionError:
                 if chief.poll() is not None or time.monotonic() > deadline:
                     raise ConnectionError(
                         f"The tuning chief did not start (exit code {chief.poll()}). "
                         f"Received: port={port}"
                     ) from None
-        workers = [
-            subprocess.Popen(child, env={**env, "KERASTUNER_TUNER_ID": f"worker{i}"})
-            for i in range(args.workers)
-        ]
-        codes = [w.wait() for w in workers]
-        chief.wait(timeout=120)
     finally:
-        for name in ("KERASTUNER_ORACLE_IP", "KERASTUNER_ORACLE_PORT"):
-            os.environ.pop(name, None)
-        if chief.poll() is None:
-            chief.terminate()
-    if any(codes) or chief.returncode:
-        failed = f"workers {codes}, chief {chief.returncode}"
-        print(f"error: a search process failed (exit codes: {failed})", file=sys.stderr)
-        return 1
-    return 0  # The chief printed the results.
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
 
 
 def _without_workers(argv) -> list[str]:

@@ -101,7 +101,6 @@ class ZooHyperModel(kt.HyperModel):
         self.steps = steps
         self.seed = seed
         self.fit_options = {"tensorboard": False, "verbose": 0, **fit_options}
-        self._data = {}
         self._info = None
 
     def declare(self, hp: kt.HyperParameters) -> dict:
@@ -126,6 +125,8 @@ class ZooHyperModel(kt.HyperModel):
 
     def build(self, hp):
         builder, _, _ = self.options(hp)
+        if self.seed is not None:  # Every trial starts alike, whichever process runs it.
+            zoo.set_seed(self.seed)
         return zoo.build(self.space.model, **builder)
 
     def fit(self, hp, model, *args, **kwargs):
@@ -136,12 +137,11 @@ class ZooHyperModel(kt.HyperModel):
         return zoo.fit(model, train, val, **{**self.fit_options, **fit, **kwargs})
 
     def load(self, **data):
-        """Train and validation batches for these data options, kept for the next trials."""
-        key = repr(sorted(data.items()))
-        if key not in self._data:
-            data = {"validation": 0.1, "seed": self.seed, "data_dir": self.data_dir, **data}
-            train, val, _ = zoo.data.load_splits(self.dataset, **data)
-            if self.steps:
-                train, val = train.take(self.steps), val.take(self.steps)
-            self._data[key] = (train, val)
-        return self._data[key]
+        """Train and validation batches for these data options. Made anew for each trial:
+        a dataset's shuffled order moves on with each pass, so one kept from an earlier
+        trial would give this trial another order than it gets alone."""
+        data = {"validation": 0.1, "seed": self.seed, "data_dir": self.data_dir, **data}
+        train, val, _ = zoo.data.load_splits(self.dataset, **data)
+        if self.steps:
+            train, val = train.take(self.steps), val.take(self.steps)
+        return train, val

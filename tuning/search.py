@@ -27,10 +27,29 @@ from zoo.errors import did_you_mean
 TUNERS = ("grid", "random", "oneatatime")
 OBJECTIVE = "val_accuracy"
 MARKER = "search.json"
+IDLE_SECONDS = 1.0
 
 
 class ZooTuner(kt.Tuner):
-    """KerasTuner's Tuner; each trial's ``zoo.fit`` run directory is inside its trial folder."""
+    """KerasTuner's Tuner; each trial's ``zoo.fit`` run directory is inside its trial folder.
+
+    A worker whose oracle has no trial to give yet (the rest are running elsewhere) asks
+    again after ``IDLE_SECONDS`` instead of at once: KerasTuner's loop would keep a core
+    of the worker and of the chief busy asking.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if is_worker():
+            ask = self.oracle.create_trial
+
+            def create_trial(tuner_id):
+                trial = ask(tuner_id)
+                if trial.status == kt.engine.trial.TrialStatus.IDLE:
+                    time.sleep(IDLE_SECONDS)
+                return trial
+
+            self.oracle.create_trial = create_trial
 
     def run_trial(self, trial, *args, **kwargs):
         kwargs.setdefault("run_dir", os.path.join(self.get_trial_dir(trial.trial_id), "run"))
