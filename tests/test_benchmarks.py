@@ -4,6 +4,7 @@ import json
 
 import keras
 
+import zoo
 from benchmarks import flops, suite
 from benchmarks import pipeline as pipeline_benchmark
 
@@ -103,3 +104,12 @@ def test_feeds_benchmark_times_the_pipeline_against_arrays(tmp_path):
     assert set(row["rounds"]) == {"zoo.data.load", "arrays"}
     assert row["pipeline_images_per_s"] > 0 and row["arrays_images_per_s"] > 0
     assert "| idl_fmnist_mlp |" in feeds.table(result)
+
+
+def test_trust_benchmark_times_precise_bn_and_the_data_checks(tmp_path):
+    from benchmarks import trust
+
+    train = zoo.data.load("digits", batch_size=128, image_size=(28, 28), data_dir=tmp_path)
+    train = train.take(2)
+    for result in (trust.precise_bn_cost(train, rounds=1), trust.check_cost(train, rounds=1)):
+        assert result["ratio"] > 0 and all(v > 0 for v in result.values())
