@@ -55,15 +55,23 @@ def run(models=MODELS[:2], *, rounds=3, smoke=False, data_dir=None) -> dict:
         rates = interleaved(measures, rounds)
         medians = {feed: statistics.median(values) for feed, values in rates.items()}
         rows.append(
-            {"model": name, "batch_size": batch_size, "images": len(x),
-             "pipeline_images_per_s": medians["zoo.data.load"],
-             "arrays_images_per_s": medians["arrays"],
-             "pipeline_over_arrays": medians["zoo.data.load"] / medians["arrays"],
-             "rounds": rates}
-        )  # fmt: skip
+            {
+                "model": name,
+                "batch_size": batch_size,
+                "images": len(x),
+                "pipeline_images_per_s": medians["zoo.data.load"],
+                "arrays_images_per_s": medians["arrays"],
+                "pipeline_over_arrays": medians["zoo.data.load"] / medians["arrays"],
+                "rounds": rates,
+            }
+        )
         keras.backend.clear_session()
-    return {"benchmark": "feeds", "backend": keras.backend.backend(), "dataset": dataset,
-            "rows": rows}  # fmt: skip
+    return {
+        "benchmark": "feeds",
+        "backend": keras.backend.backend(),
+        "dataset": dataset,
+        "rows": rows,
+    }
 
 
 def _rate(model, data, images) -> float:

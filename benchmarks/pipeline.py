@@ -61,9 +61,14 @@ def run(*, batch_size=128, rounds=5, smoke=False, data_dir=None) -> dict:
         median = statistics.median(values)
         base = statistics.median(rates[(kind, "chunks")])
         rows.append(
-            {"kind": kind, "variant": variant, "images_per_s": median, "over_chunks": median / base,
-             "rounds": values}
-        )  # fmt: skip
+            {
+                "kind": kind,
+                "variant": variant,
+                "images_per_s": median,
+                "over_chunks": median / base,
+                "rounds": values,
+            }
+        )
     return {"benchmark": "pipeline", "dataset": dataset, "batch_size": batch_size, "rows": rows}
 
 

@@ -147,9 +147,15 @@ def peak_rss_mib() -> float:
 
 
 def run(
-    models=tuple(MODELS), *, images=2048, rounds=5, repeats=1, steps_per_execution=1,
-    smoke=False, data_dir=None,
-):  # fmt: skip
+    models=tuple(MODELS),
+    *,
+    images=2048,
+    rounds=5,
+    repeats=1,
+    steps_per_execution=1,
+    smoke=False,
+    data_dir=None,
+):
     """One row per model (see the module docstring); ``smoke``: tiny sizes, one round.
 
     ``steps_per_execution`` goes to every model's ``compile``, the zoo's and the plain twin's.
@@ -285,9 +291,16 @@ def interleave_backends(models=INTERLEAVED_MODELS, rounds=3, images=4096, repeat
 
     def rate(backend, model):
         command = [
-            sys.executable, "-m", "benchmarks.suite", "--child-rate", model,
-            "--images", str(images), "--repeats", str(repeats),
-        ]  # fmt: skip
+            sys.executable,
+            "-m",
+            "benchmarks.suite",
+            "--child-rate",
+            model,
+            "--images",
+            str(images),
+            "--repeats",
+            str(repeats),
+        ]
         env = {**os.environ, "KERAS_BACKEND": backend}
         done = subprocess.run(command, env=env, check=True, capture_output=True, text=True)
         return json.loads(done.stdout.strip().splitlines()[-1])["images_per_s"]
@@ -311,9 +324,11 @@ def interleave_backends(models=INTERLEAVED_MODELS, rounds=3, images=4096, repeat
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
-        "--models", nargs="+", choices=list(MODELS),
+        "--models",
+        nargs="+",
+        choices=list(MODELS),
         help=f"default: all; with --interleave-backends, {' and '.join(INTERLEAVED_MODELS)}",
-    )  # fmt: skip
+    )
     parser.add_argument(
         "--images", type=int, default=2048, help="random images, repeated into each timed epoch"
     )

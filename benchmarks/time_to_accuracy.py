@@ -75,8 +75,15 @@ def plot(rows, path, title):
     zoomed.set_xlim(late[0][0] - 0.5 if late else 0, minutes[-1] + 0.5)
     zoomed.set_title(f"from {low:.3f} up", fontsize=9)
     for target in TARGETS:  # labelled here only: on the whole curve's scale they overlap
-        zoomed.text(1.0, target, f" {target}", transform=zoomed.get_yaxis_transform(),
-                    va="center", fontsize=8, color="grey")  # fmt: skip
+        zoomed.text(
+            1.0,
+            target,
+            f" {target}",
+            transform=zoomed.get_yaxis_transform(),
+            va="center",
+            fontsize=8,
+            color="grey",
+        )
     fig.suptitle(title, fontsize=10)
     fig.tight_layout()
     fig.savefig(path)
@@ -107,9 +114,17 @@ def main(argv=None):
     model = zoo.build(args.model, **model_options)
     clock = TestAccuracyClock(test, dict(preset.evaluate))
     zoo.fit(
-        model, train, epochs=epochs, callbacks=[clock], checkpoint=False, tensorboard=False,
-        run_dir=args.out / "run", seed=args.seed, verbose=2, **fit_options,
-    )  # fmt: skip
+        model,
+        train,
+        epochs=epochs,
+        callbacks=[clock],
+        checkpoint=False,
+        tensorboard=False,
+        run_dir=args.out / "run",
+        seed=args.seed,
+        verbose=2,
+        **fit_options,
+    )
     result = {
         "model": args.model,
         "model_options": model_options,

@@ -24,10 +24,24 @@ from benchmarks import publish
 def trials_per_hour(space, dataset, epochs, max_trials, workers) -> tuple[float, int]:
     with tempfile.TemporaryDirectory() as directory:
         command = [
-            sys.executable, "-m", "tuning", "run", space, "--tuner", "grid",
-            "--dataset", dataset, "--epochs", str(epochs), "--dir", directory, "--verbose", "0",
-            "--max-trials", str(max_trials),
-        ]  # fmt: skip
+            sys.executable,
+            "-m",
+            "tuning",
+            "run",
+            space,
+            "--tuner",
+            "grid",
+            "--dataset",
+            dataset,
+            "--epochs",
+            str(epochs),
+            "--dir",
+            directory,
+            "--verbose",
+            "0",
+            "--max-trials",
+            str(max_trials),
+        ]
         if workers:
             command += ["--workers", str(workers)]
         start = time.perf_counter()

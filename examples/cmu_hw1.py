@@ -55,11 +55,20 @@ CIFAR_MODELS = [
 # (as the assignment asks), conv layers then a dense layer for the CNN; batch norm with
 # PyTorch's momentum (Keras's 0.9), as the seed's.
 CIFAR_OPTIONS = {
-    "fcn": {"hidden_units": (1024, 512, 256), "batch_norm": True, "batch_norm_momentum": 0.9,
-            "dropout": 0.3},
-    "cnn": {"filters": (32, 64, 128), "batch_norm": True, "batch_norm_momentum": 0.9,
-            "dense_units": (512,), "dense_dropout": 0.5},
-}  # fmt: skip
+    "fcn": {
+        "hidden_units": (1024, 512, 256),
+        "batch_norm": True,
+        "batch_norm_momentum": 0.9,
+        "dropout": 0.3,
+    },
+    "cnn": {
+        "filters": (32, 64, 128),
+        "batch_norm": True,
+        "batch_norm_momentum": 0.9,
+        "dense_units": (512,),
+        "dense_dropout": 0.5,
+    },
+}
 CIFAR_FIT = {"optimizer": "adamw", "learning_rate": 1e-3}
 
 # Part 3: preset, the report's model it stands for, its test accuracy (Figures 11 and 13).
@@ -98,10 +107,17 @@ def cifar100(ctx):
     for name, family, seed_epochs, seed_value, target in ctx.variants(CIFAR_MODELS):
         # The head outputs logits and the loss takes their log-softmax, as the seed's did.
         _, row = train(
-            ctx, name, family, seed_value=seed_value, target=target, seed_epochs=seed_epochs,
+            ctx,
+            name,
+            family,
+            seed_value=seed_value,
+            target=target,
+            seed_epochs=seed_epochs,
             model_options={**CIFAR_OPTIONS[name], "output_activation": None},
-            data_options=STANDARDIZE, loss=CrossEntropy(from_logits=True), **CIFAR_FIT,
-        )  # fmt: skip
+            data_options=STANDARDIZE,
+            loss=CrossEntropy(from_logits=True),
+            **CIFAR_FIT,
+        )
         rows.append({**row, "loss": "zoo.losses.CrossEntropy"})
     ctx.plot_histories(rows)
     return rows
@@ -123,10 +139,15 @@ def resnet(ctx):
     rows = []
     for preset, seed_model, seed_value in ctx.variants(RESNETS):
         model, row = train(
-            ctx, preset, preset, seed_value=seed_value, target=RESNET_TARGET, seed_epochs=20,
+            ctx,
+            preset,
+            preset,
+            seed_value=seed_value,
+            target=RESNET_TARGET,
+            seed_epochs=20,
             model_options=QUICK_RESNET if ctx.quick else None,
             data_options={**STANDARDIZE, "augment": RESNET_AUGMENT},
-        )  # fmt: skip
+        )
         correct = correct_of_shown(ctx, model, preset)
         rows.append({**row, "seed_model": seed_model, f"correct_of_{SHOWN}": correct})
     ctx.plot_histories(rows)
@@ -135,18 +156,30 @@ def resnet(ctx):
 
 STEPS = [
     assignment.Step(
-        "mnist", mnist, "Seed 003, Part 1: a fully connected net and a CNN on MNIST",
-        dataset="mnist", epochs=5, image_size=(28, 28),
+        "mnist",
+        mnist,
+        "Seed 003, Part 1: a fully connected net and a CNN on MNIST",
+        dataset="mnist",
+        epochs=5,
+        image_size=(28, 28),
     ),
     assignment.Step(
-        "cifar100", cifar100, "Seed 003, Part 2: FCN and CNN with a hand-written cross-entropy",
-        dataset="cifar100", epochs=20, image_size=(32, 32),
+        "cifar100",
+        cifar100,
+        "Seed 003, Part 2: FCN and CNN with a hand-written cross-entropy",
+        dataset="cifar100",
+        epochs=20,
+        image_size=(32, 32),
     ),
     assignment.Step(
-        "resnet", resnet, "Seed 003, Part 3: ResNets from scratch, aiming at 0.60 accuracy",
-        dataset="cifar100", epochs=40, image_size=(32, 32),
+        "resnet",
+        resnet,
+        "Seed 003, Part 3: ResNets from scratch, aiming at 0.60 accuracy",
+        dataset="cifar100",
+        epochs=40,
+        image_size=(32, 32),
     ),
-]  # fmt: skip
+]
 
 if __name__ == "__main__":
     sys.exit(assignment.main(__doc__, STEPS, default_out="runs/cmu_hw1"))

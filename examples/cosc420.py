@@ -65,10 +65,17 @@ REGULARISATION = [
 
 # Table 8: the seed's coarse test images -> (error mean, error std), then all ten together.
 TABLE_8 = {
-    0: (0.0265, 0.0371), 10: (0.0260, 0.0274), 20: (0.0209, 0.0249), 30: (0.0217, 0.0263),
-    50: (0.0373, 0.0340), 60: (0.0225, 0.0258), 110: (0.0302, 0.0321), 120: (0.0450, 0.0393),
-    210: (0.0275, 0.0279), 260: (0.0290, 0.0284),
-}  # fmt: skip
+    0: (0.0265, 0.0371),
+    10: (0.0260, 0.0274),
+    20: (0.0209, 0.0249),
+    30: (0.0217, 0.0263),
+    50: (0.0373, 0.0340),
+    60: (0.0225, 0.0258),
+    110: (0.0302, 0.0321),
+    120: (0.0450, 0.0393),
+    210: (0.0275, 0.0279),
+    260: (0.0290, 0.0284),
+}
 TABLE_8_ALL = (0.0287, 0.0315)
 QUICK_IMAGE_SIZE = 32
 TRAJECTORIES = 10  # Figure 8: ten noise seeds through the 10 denoising steps
@@ -79,32 +86,42 @@ TRAJECTORIES = 10  # Figure 8: ten noise seeds through the 10 denoising steps
 SEED_CAE, SEED_UNET = zoo.get_preset("cosc420_cae"), zoo.get_preset("cosc420_unet")
 SEED_SETUP = {
     "image_size": (SEED_IMAGE_SIZE, SEED_IMAGE_SIZE),
-    "cae": "cosc420_cae", "cae_options": {}, "cae_fit": SEED_CAE.fit_without_epochs(),
+    "cae": "cosc420_cae",
+    "cae_options": {},
+    "cae_fit": SEED_CAE.fit_without_epochs(),
     "cae_batch": SEED_CAE.batch_size,
-    "unet": "cosc420_unet", "learning_rate": SEED_UNET.fit["learning_rate"],
-}  # fmt: skip
+    "unet": "cosc420_unet",
+    "learning_rate": SEED_UNET.fit["learning_rate"],
+}
 SMALL_SETUP = {
     "image_size": (32, 32),
-    "cae": "cae", "cae_options": {"filters": (32, 8), "latent_activation": "linear"},
-    "cae_fit": {"learning_rate": 1e-3, "loss": "binary_crossentropy"}, "cae_batch": 128,
-    "unet": "unet", "learning_rate": 1e-3,
-}  # fmt: skip
+    "cae": "cae",
+    "cae_options": {"filters": (32, 8), "latent_activation": "linear"},
+    "cae_fit": {"learning_rate": 1e-3, "loss": "binary_crossentropy"},
+    "cae_batch": 128,
+    "unet": "unet",
+    "learning_rate": 1e-3,
+}
 
 
 def image_size_option(parser):
     if parser.get_default("image_size") is None:  # `all` adds every step's options to one parser
         parser.add_argument(
-            "--image-size", type=int, default=SEED_IMAGE_SIZE,
+            "--image-size",
+            type=int,
+            default=SEED_IMAGE_SIZE,
             help=f"image side (default {SEED_IMAGE_SIZE}, the seed's; 32 suits small stand-ins)",
-        )  # fmt: skip
+        )
 
 
 def cnn_options(parser):
     image_size_option(parser)
     parser.add_argument(
-        "--grain", choices=("coarse", "fine", "both"), default="both",
+        "--grain",
+        choices=("coarse", "fine", "both"),
+        default="both",
         help=f"coarse: the first {COARSE_CLASSES} classes; fine: all of them (default both)",
-    )  # fmt: skip
+    )
 
 
 def unet_options(parser):
@@ -145,9 +162,13 @@ def train_cnn(ctx, name, classes, seed_value, model_options=None, **fit_options)
     """cosc420_cnn on ``classes`` with class-balancing augmentation (Section 2.3.1)."""
     data = {"image_size": image_size(ctx), "classes": classes, "balance": True}
     _, _, row = ctx.train(
-        "cosc420_cnn", name, seed_value=seed_value, model_options=model_options,
-        data_options=data, **fit_options,
-    )  # fmt: skip
+        "cosc420_cnn",
+        name,
+        seed_value=seed_value,
+        model_options=model_options,
+        data_options=data,
+        **fit_options,
+    )
     return {**row, "classes": class_note(ctx, classes)}
 
 
@@ -188,8 +209,9 @@ def regularisation(ctx):
         row = train_cnn(
             ctx, name, coarse_classes(ctx), seed_value, model_options, weight_decay=weight_decay
         )
-        rows.append({**row, "batch_norm": batch_norm, "weight_decay": weight_decay,
-                     "dropout": dropout})  # fmt: skip
+        rows.append(
+            {**row, "batch_norm": batch_norm, "weight_decay": weight_decay, "dropout": dropout}
+        )
     ctx.plot_histories(rows, "val_accuracy.png", metric="val_accuracy")
     return rows
 
@@ -205,13 +227,23 @@ def cae(ctx):
     channels = zoo.data.info(ctx.dataset, ctx.args.data_dir).image_shape[-1]
     model = zoo.build("cosc420_cae", input_shape=(*image_size(ctx), channels))
     pairs = zoo.data.images(
-        ctx.dataset, "train", target="image", batch_size=ctx.batch_size("cosc420_cae"),
-        seed=ctx.seed, **options,
-    )  # fmt: skip
+        ctx.dataset,
+        "train",
+        target="image",
+        batch_size=ctx.batch_size("cosc420_cae"),
+        seed=ctx.seed,
+        **options,
+    )
     history, seconds = assignment.timed(
-        zoo.fit, model, pairs, epochs=ctx.epochs, metrics=(), run_dir=ctx.out / "run",
-        verbose=ctx.args.verbose, **zoo.get_preset("cosc420_cae").fit_without_epochs(),
-    )  # fmt: skip
+        zoo.fit,
+        model,
+        pairs,
+        epochs=ctx.epochs,
+        metrics=(),
+        run_dir=ctx.out / "run",
+        verbose=ctx.args.verbose,
+        **zoo.get_preset("cosc420_cae").fit_without_epochs(),
+    )
     plots.plot_history(history, ctx.out / "history.png")
 
     # Table 8 and Figure 3: the seed's test indices (those the test split has).
@@ -219,28 +251,48 @@ def cae(ctx):
     indices = [i for i in TABLE_8 if i < len(test_x)]
     errors = generative.reconstruction_errors(model, test_x, indices, labels=test_y)
     table = [
-        {**row, "seed_error_mean": TABLE_8[row["index"]][0],
-         "seed_error_std": TABLE_8[row["index"]][1]}
+        {
+            **row,
+            "seed_error_mean": TABLE_8[row["index"]][0],
+            "seed_error_std": TABLE_8[row["index"]][1],
+        }
         for row in errors.rows()
-    ]  # fmt: skip
+    ]
     assignment.write_table(
         table, ctx.out, "table8", "Seed 000, Table 8: per-image squared reconstruction error"
     )
     names = zoo.data.class_names(ctx.dataset)
     shown = test_x[indices]
     plots.plot_reconstructions(
-        shown, generative.reconstruct(model, shown), ctx.out / "reconstructions.png",
+        shown,
+        generative.reconstruct(model, shown),
+        ctx.out / "reconstructions.png",
         titles=[names[classes[int(test_y[i])]] for i in indices],
-    )  # fmt: skip
+    )
     epochs = len(history.history["loss"])
     return [
-        ctx.row("error mean, Table 8's test images", errors.overall_mean,
-                seed_value=TABLE_8_ALL[0], metric="error_mean", epochs=epochs, seconds=seconds),
-        ctx.row("error std, Table 8's test images", errors.overall_std,
-                seed_value=TABLE_8_ALL[1], metric="error_std", epochs=epochs),
-        ctx.row("error mean, every coarse test image", generative.mean_squared_error(
-            model, test_x), metric="error_mean", epochs=epochs),
-    ]  # fmt: skip
+        ctx.row(
+            "error mean, Table 8's test images",
+            errors.overall_mean,
+            seed_value=TABLE_8_ALL[0],
+            metric="error_mean",
+            epochs=epochs,
+            seconds=seconds,
+        ),
+        ctx.row(
+            "error std, Table 8's test images",
+            errors.overall_std,
+            seed_value=TABLE_8_ALL[1],
+            metric="error_std",
+            epochs=epochs,
+        ),
+        ctx.row(
+            "error mean, every coarse test image",
+            generative.mean_squared_error(model, test_x),
+            metric="error_mean",
+            epochs=epochs,
+        ),
+    ]
 
 
 def shuffled_batches(images, batch_size, seed):
@@ -258,14 +310,22 @@ def train_scorer(ctx, setup, classes, train, test, epochs):
     whose moving statistics need more steps than a short run gives."""
     spec = zoo.data.info(ctx.dataset, ctx.args.data_dir)
     classifier = zoo.build(
-        "cosc420_cnn", **spec.model_options(setup["image_size"], classes), batch_norm=False,
+        "cosc420_cnn",
+        **spec.model_options(setup["image_size"], classes),
+        batch_norm=False,
         dense_batch_norm=False,
-    )  # fmt: skip
+    )
     zoo.fit(
-        classifier, train, epochs=epochs, batch_size=zoo.get_preset("cosc420_cnn").batch_size,
-        run_dir=ctx.out / "scorer_run", checkpoint=False, tensorboard=False,
-        verbose=ctx.args.verbose, **zoo.get_preset("cosc420_cnn").fit_without_epochs(),
-    )  # fmt: skip
+        classifier,
+        train,
+        epochs=epochs,
+        batch_size=zoo.get_preset("cosc420_cnn").batch_size,
+        run_dir=ctx.out / "scorer_run",
+        checkpoint=False,
+        tensorboard=False,
+        verbose=ctx.args.verbose,
+        **zoo.get_preset("cosc420_cnn").fit_without_epochs(),
+    )
     return classifier, zoo.evaluate(classifier, test).accuracy
 
 
@@ -273,10 +333,17 @@ def train_autoencoder(ctx, setup, images, epochs):
     """The auto-encoder whose latent space both denoisers work in."""
     autoencoder = zoo.build(setup["cae"], input_shape=images.shape[1:], **setup["cae_options"])
     history = zoo.fit(
-        autoencoder, (images, images), epochs=epochs, batch_size=setup["cae_batch"],
-        metrics=(), run_dir=ctx.out / "cae_run", checkpoint=False, tensorboard=False,
-        verbose=ctx.args.verbose, **setup["cae_fit"],
-    )  # fmt: skip
+        autoencoder,
+        (images, images),
+        epochs=epochs,
+        batch_size=setup["cae_batch"],
+        metrics=(),
+        run_dir=ctx.out / "cae_run",
+        checkpoint=False,
+        tensorboard=False,
+        verbose=ctx.args.verbose,
+        **setup["cae_fit"],
+    )
     plots.plot_history(history, ctx.out / "cae_history.png")
     return autoencoder
 
@@ -289,14 +356,20 @@ def train_denoisers(ctx, setup, autoencoder, images, sample_steps, shown):
     latent = tuple(encoder.output_shape[1:])
     models = {
         "seed": diffusion.SeedDenoiser(
-            zoo.build(setup["unet"], input_shape=latent, noise_input=False), encoder, decoder,
-            seed=ctx.seed, name="seed_denoiser",
+            zoo.build(setup["unet"], input_shape=latent, noise_input=False),
+            encoder,
+            decoder,
+            seed=ctx.seed,
+            name="seed_denoiser",
         ),
         "ddim": diffusion.Diffusion(
-            zoo.build(setup["unet"], input_shape=latent, noise_input=True), encoder, decoder,
-            seed=ctx.seed, name="ddim",
+            zoo.build(setup["unet"], input_shape=latent, noise_input=True),
+            encoder,
+            decoder,
+            seed=ctx.seed,
+            name="ddim",
         ),
-    }  # fmt: skip
+    }
     models["ddim"].adapt(images)
     batch = ctx.batch_size("cosc420_unet")
     images_per_step = {"seed": batch, "ddim": batch * len(diffusion.SEED_NOISE_LEVELS)}
@@ -305,14 +378,20 @@ def train_denoisers(ctx, setup, autoencoder, images, sample_steps, shown):
     for name, model in models.items():
         model.compile(optimizer=keras.optimizers.Adam(learning_rate))
         progress = diffusion.SampleTrajectories(  # about ten times a run (Figures 5-7)
-            ctx.out / f"{name}_epochs", every=max(1, ctx.epochs // 10), n=shown,
-            steps=sample_steps[name], seed=ctx.seed,
-        )  # fmt: skip
+            ctx.out / f"{name}_epochs",
+            every=max(1, ctx.epochs // 10),
+            n=shown,
+            steps=sample_steps[name],
+            seed=ctx.seed,
+        )
         history, seconds[name] = assignment.timed(
-            model.fit, shuffled_batches(images, images_per_step[name], ctx.seed),
-            epochs=ctx.epochs, steps_per_epoch=math.ceil(len(images) / batch),
-            callbacks=[progress], verbose=ctx.args.verbose,
-        )  # fmt: skip
+            model.fit,
+            shuffled_batches(images, images_per_step[name], ctx.seed),
+            epochs=ctx.epochs,
+            steps_per_epoch=math.ceil(len(images) / batch),
+            callbacks=[progress],
+            verbose=ctx.args.verbose,
+        )
         plots.plot_history(history, ctx.out / f"{name}_history.png")
         model.save(ctx.out / f"{name}.keras")
     return models, seconds
@@ -382,31 +461,51 @@ def unet(ctx):
     rows = []
     for name, label in labels.items():
         row = ctx.row(
-            label, scores[name].frechet, metric="frechet_distance", epochs=epochs.get(name),
+            label,
+            scores[name].frechet,
+            metric="frechet_distance",
+            epochs=epochs.get(name),
             seconds=seconds.get(name),
-        )  # fmt: skip
-        rows.append({
-            **row, "inception_style": scores[name].inception,
-            "sampling_s": sampling_seconds.get(name),
-            "model": f"{setup['unet']} on {latent} latents" if name in models else "",
-        })  # fmt: skip
+        )
+        rows.append(
+            {
+                **row,
+                "inception_style": scores[name].inception,
+                "sampling_s": sampling_seconds.get(name),
+                "model": f"{setup['unet']} on {latent} latents" if name in models else "",
+            }
+        )
     floor = scores["seed"]
-    rows.append({
-        **ctx.row("real test images (floor: half vs half)", floor.frechet_floor,
-                  metric="frechet_distance", epochs=0),
-        "inception_style": floor.inception_real,
-    })  # fmt: skip
-    rows.append({
-        **ctx.row("the scorer's test accuracy", accuracy, epochs=epochs["scorer"],
-                  seconds=seconds["scorer"]),
-        "model": f"cosc420_cnn without batch norm; {n_samples} samples scored",
-    })  # fmt: skip
+    rows.append(
+        {
+            **ctx.row(
+                "real test images (floor: half vs half)",
+                floor.frechet_floor,
+                metric="frechet_distance",
+                epochs=0,
+            ),
+            "inception_style": floor.inception_real,
+        }
+    )
+    rows.append(
+        {
+            **ctx.row(
+                "the scorer's test accuracy",
+                accuracy,
+                epochs=epochs["scorer"],
+                seconds=seconds["scorer"],
+            ),
+            "model": f"cosc420_cnn without batch norm; {n_samples} samples scored",
+        }
+    )
 
     # Figures: seed 000's Figures 4 and 8, and sample grids.
     diffusion.plot_noising(
-        train_x[:3], ctx.out / "noising.png", seed=ctx.seed,
+        train_x[:3],
+        ctx.out / "noising.png",
+        seed=ctx.seed,
         title="Seed 000's cumulative noise levels (clamped to [0, 1])",
-    )  # fmt: skip
+    )
     for name in models:
         diffusion.plot_trajectories(
             trajectories[name][:shown], ctx.out / f"{name}_trajectories.png", title=labels[name]
@@ -417,24 +516,38 @@ def unet(ctx):
 
 STEPS = [
     assignment.Step(
-        "cnn", cnn, "Seed 000: the flowers CNN, coarse and fine (Table 3, Figures 1-2)",
-        dataset="oxford_flowers102", epochs=50, arguments=cnn_options,
+        "cnn",
+        cnn,
+        "Seed 000: the flowers CNN, coarse and fine (Table 3, Figures 1-2)",
+        dataset="oxford_flowers102",
+        epochs=50,
+        arguments=cnn_options,
     ),
     assignment.Step(
-        "regularisation", regularisation,
+        "regularisation",
+        regularisation,
         "Seed 000: batch norm x weight decay x dropout on the coarse set (Table 5)",
-        dataset="oxford_flowers102", epochs=50, arguments=image_size_option,
+        dataset="oxford_flowers102",
+        epochs=50,
+        arguments=image_size_option,
     ),
     assignment.Step(
-        "cae", cae, "Seed 000: the auto-encoder's reconstruction errors (Table 8, Figure 3)",
-        dataset="oxford_flowers102", epochs=150, arguments=image_size_option,
+        "cae",
+        cae,
+        "Seed 000: the auto-encoder's reconstruction errors (Table 8, Figure 3)",
+        dataset="oxford_flowers102",
+        epochs=150,
+        arguments=image_size_option,
     ),
     assignment.Step(
-        "unet", unet,
+        "unet",
+        unet,
         "Seed 000: the 10-step latent denoiser against DDIM, by Fréchet distance (Figure 8)",
-        dataset="oxford_flowers102", epochs=1000, arguments=unet_options,
+        dataset="oxford_flowers102",
+        epochs=1000,
+        arguments=unet_options,
     ),
-]  # fmt: skip
+]
 
 if __name__ == "__main__":
     sys.exit(assignment.main(__doc__, STEPS, default_out="runs/cosc420"))

@@ -101,10 +101,13 @@ def train_tuned(ctx, name, *, seed_value=None, model_options=None, data_options=
     """The tuned CNN (Section 1.7), with ``model_options``/``data_options``/``fit`` changed."""
     data = {**DATA, "augment": TUNED_AUGMENT, **(data_options or {})}
     model, report, row = ctx.train(
-        "lenet5", name, seed_value=seed_value,
+        "lenet5",
+        name,
+        seed_value=seed_value,
         model_options={**TUNED_CNN, **(model_options or {})},
-        data_options=data, **tuned_fit(**fit),
-    )  # fmt: skip
+        data_options=data,
+        **tuned_fit(**fit),
+    )
     return model, report, {**row, "gap": generalization_gap(ctx.out / name)}
 
 
@@ -122,10 +125,16 @@ def baseline(ctx):
         for rank, (best, worst) in enumerate(
             zip(report.best_classes(5), report.worst_classes(5)), start=1
         ):
-            classes.append({
-                "model": name, "rank": rank, "best class": best[0], "best accuracy": best[1],
-                "worst class": worst[0], "worst accuracy": worst[1],
-            })  # fmt: skip
+            classes.append(
+                {
+                    "model": name,
+                    "rank": rank,
+                    "best class": best[0],
+                    "best accuracy": best[1],
+                    "worst class": worst[0],
+                    "worst accuracy": worst[1],
+                }
+            )
     title = "Seed 001 Figures 16-17: the 5 best and 5 worst classes per model"
     assignment.write_table(classes, ctx.out, "classes", title)
     return rows
@@ -145,10 +154,17 @@ def sweep(ctx):
     max_trials = ctx.args.max_trials or (QUICK_TRIALS if ctx.quick else None)
     directory = ctx.out / "search"
     trials = search.run(
-        space, "oneatatime", directory=directory, dataset=ctx.dataset,
-        epochs=ctx.epochs, max_trials=max_trials, steps=QUICK_BATCHES if ctx.quick else None,
-        data_dir=ctx.args.data_dir, seed=ctx.seed, verbose=min(ctx.args.verbose, 1),
-    )  # fmt: skip
+        space,
+        "oneatatime",
+        directory=directory,
+        dataset=ctx.dataset,
+        epochs=ctx.epochs,
+        max_trials=max_trials,
+        steps=QUICK_BATCHES if ctx.quick else None,
+        data_dir=ctx.args.data_dir,
+        seed=ctx.seed,
+        verbose=min(ctx.args.verbose, 1),
+    )
     baseline_labels = {hp: space.baseline_label(hp) for hp in space.values}
     settings, rows = {}, []
     for trial in sorted(trials, key=lambda t: t["trial"]):
@@ -156,8 +172,9 @@ def sweep(ctx):
         settings[trial["trial"]] = ", ".join(changed) or "baseline"
         # --epochs caps the epochs hyperparameter (tuning.ZooHyperModel.options).
         epochs = min(trial["epochs"], ctx.epochs)
-        row = ctx.row(settings[trial["trial"]], trial["score"], metric="val_accuracy",
-                      epochs=epochs)  # fmt: skip
+        row = ctx.row(
+            settings[trial["trial"]], trial["score"], metric="val_accuracy", epochs=epochs
+        )
         rows.append({**row, "status": trial["status"]})
     best = json.loads((directory / "results.json").read_text())["best_test"]
     if best:
@@ -168,9 +185,10 @@ def sweep(ctx):
 def sweep_arguments(parser):
     size = spaces.get("cv1_oneatatime").oneatatime_size
     parser.add_argument(
-        "--max-trials", type=int,
+        "--max-trials",
+        type=int,
         help=f"stop after this many settings (default: all {size}; --quick: {QUICK_TRIALS})",
-    )  # fmt: skip
+    )
 
 
 # Figure 5: SGD with momentum and step decay vs Adam, same learning rate and weight decay
@@ -198,9 +216,12 @@ def ablations(ctx):
     for name, model_options, data_options in ctx.variants(ABLATIONS):
         seed = SEED_METRICS.get(name)
         _, report, row = train_tuned(
-            ctx, name, seed_value=seed[0] if seed else None,
-            model_options=model_options, data_options=data_options,
-        )  # fmt: skip
+            ctx,
+            name,
+            seed_value=seed[0] if seed else None,
+            model_options=model_options,
+            data_options=data_options,
+        )
         rows.append(with_metrics(row, report, seed))
     plot_runs(ctx, rows)
     return rows
@@ -215,9 +236,16 @@ def transfer(ctx):
     source = build_tuned(ctx, ctx.dataset, ctx.args.source_classes)
     rows = [train_on_classes(ctx, source, ctx.dataset, "source", ctx.args.source_classes)]
     transferred = zoo.transfer(source, len(target_classes))  # every layer but the head
-    rows.append(train_on_classes(
-        ctx, transferred, target, "transfer", target_classes, seed_value=0.5825,  # Section 1.10
-    ))  # fmt: skip
+    rows.append(
+        train_on_classes(
+            ctx,
+            transferred,
+            target,
+            "transfer",
+            target_classes,
+            seed_value=0.5825,  # Section 1.10
+        )
+    )
     scratch = build_tuned(ctx, target, target_classes)
     rows.append(train_on_classes(ctx, scratch, target, "scratch", target_classes))
     plot_runs(ctx, rows)
@@ -232,11 +260,14 @@ def build_tuned(ctx, dataset, classes):
 def train_on_classes(ctx, model, dataset, name, classes, seed_value=None):
     """Train and score ``model`` on ``classes`` of ``dataset`` (all when None)."""
     _, _, row = ctx.train(
-        model, name, seed_value=seed_value, dataset=dataset,
-        data_options={**DATA, "augment": TUNED_AUGMENT, "classes": classes}, **tuned_fit(),
-    )  # fmt: skip
-    return {**row, "classes": model.outputs[0].shape[-1],
-            "gap": generalization_gap(ctx.out / name)}  # fmt: skip
+        model,
+        name,
+        seed_value=seed_value,
+        dataset=dataset,
+        data_options={**DATA, "augment": TUNED_AUGMENT, "classes": classes},
+        **tuned_fit(),
+    )
+    return {**row, "classes": model.outputs[0].shape[-1], "gap": generalization_gap(ctx.out / name)}
 
 
 def check_classes(dataset, classes, option):
@@ -272,43 +303,74 @@ def class_list(text):
 
 def transfer_arguments(parser):
     parser.add_argument(
-        "--source-classes", type=class_list, metavar="LIST",
+        "--source-classes",
+        type=class_list,
+        metavar="LIST",
         help="classes of --dataset to train on first (default: all)",
-    )  # fmt: skip
+    )
     parser.add_argument(
-        "--target", default="stl10", choices=zoo.data.DATASETS, metavar="NAME",
+        "--target",
+        default="stl10",
+        choices=zoo.data.DATASETS,
+        metavar="NAME",
         help="the dataset to transfer to (default stl10; e.g. fashion_mnist as a stand-in)",
-    )  # fmt: skip
+    )
     parser.add_argument(
-        "--target-classes", type=class_list, default=list(STL10_CLASSES), metavar="LIST",
+        "--target-classes",
+        type=class_list,
+        default=list(STL10_CLASSES),
+        metavar="LIST",
         help="its classes, ids or names (default " + ",".join(STL10_CLASSES) + ")",
-    )  # fmt: skip
+    )
 
 
 STEPS = [
     assignment.Step(
-        "baseline", baseline, "Seed 001 Table 3: the baseline MLP vs LeNet-5",
-        dataset="cifar100", epochs=100, image_size=(32, 32),
+        "baseline",
+        baseline,
+        "Seed 001 Table 3: the baseline MLP vs LeNet-5",
+        dataset="cifar100",
+        epochs=100,
+        image_size=(32, 32),
     ),
     assignment.Step(
-        "sweep", sweep, "Seed 001 Tables 1-2: LeNet-5, one hyperparameter at a time",
-        dataset="cifar100", epochs=500, image_size=(32, 32), arguments=sweep_arguments,
+        "sweep",
+        sweep,
+        "Seed 001 Tables 1-2: LeNet-5, one hyperparameter at a time",
+        dataset="cifar100",
+        epochs=500,
+        image_size=(32, 32),
+        arguments=sweep_arguments,
     ),
     assignment.Step(
-        "optimizers", optimizers, "Seed 001 Figure 5: SGD with step decay vs Adam",
-        dataset="cifar100", epochs=30, batch_size=TUNED_BATCH, image_size=(32, 32),
+        "optimizers",
+        optimizers,
+        "Seed 001 Figure 5: SGD with step decay vs Adam",
+        dataset="cifar100",
+        epochs=30,
+        batch_size=TUNED_BATCH,
+        image_size=(32, 32),
     ),
     assignment.Step(
-        "ablations", ablations,
+        "ablations",
+        ablations,
         "Seed 001 Figures 7-10: the tuned CNN without BN, augmentation or dropout",
-        dataset="cifar100", epochs=50, batch_size=TUNED_BATCH, image_size=(32, 32),
+        dataset="cifar100",
+        epochs=50,
+        batch_size=TUNED_BATCH,
+        image_size=(32, 32),
     ),
     assignment.Step(
-        "transfer", transfer, "Seed 001 Section 1.10: the tuned CNN from CIFAR-100 to STL-10",
-        dataset="cifar100", epochs=50, batch_size=TUNED_BATCH, image_size=(32, 32),
+        "transfer",
+        transfer,
+        "Seed 001 Section 1.10: the tuned CNN from CIFAR-100 to STL-10",
+        dataset="cifar100",
+        epochs=50,
+        batch_size=TUNED_BATCH,
+        image_size=(32, 32),
         arguments=transfer_arguments,
     ),
-]  # fmt: skip
+]
 
 if __name__ == "__main__":
     sys.exit(assignment.main(__doc__, STEPS, default_out="runs/cv1"))

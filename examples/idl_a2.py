@@ -71,11 +71,15 @@ MLP_GRID_TOP = (None,)  # Table 3 gives the grid's best setting, not its accurac
 MLP_GRID_SETTINGS = [
     (
         "the seed's best without dropout",
-        {"kernel_initializer": "glorot_uniform", "activation": "sigmoid",
-         "optimizer": "rmsprop", "regularizer": "none"},
+        {
+            "kernel_initializer": "glorot_uniform",
+            "activation": "sigmoid",
+            "optimizer": "rmsprop",
+            "regularizer": "none",
+        },
         None,
     ),
-]  # fmt: skip
+]
 MLP_TOP = (0.8919, 0.8911, 0.8891)
 # Table 2, no dropout: #layers (the output layer counted; at 512 units, as its 2-layer
 # 0.8911 is Table 4's top 2) and #units (at 2 layers).
@@ -87,8 +91,12 @@ MLP_SETTINGS = [
     ("2 layers, 256 units", {"dropout": 0.0, "layers": 2, "units": 256}, 0.8847),
 ]
 CNN_TOP = (0.9183, 0.9116, 0.9109)
-BEST_CNN = {"conv_layers": 5, "filters": "32-64-64-128-128", "dense_dropout": 0.1,
-            "optimizer": "rmsprop"}  # fmt: skip
+BEST_CNN = {
+    "conv_layers": 5,
+    "filters": "32-64-64-128-128",
+    "dense_dropout": 0.1,
+    "optimizer": "rmsprop",
+}
 # Tables 5-6: one change at a time to the best CNN (Tables 6-7's 0.9183; Table 5 measured
 # the same architecture before the dropout was tuned).
 CNN_SETTINGS = [
@@ -119,11 +127,17 @@ def search(ctx, space, name, tuner, seed_top, settings):
     seed's own settings, each scored on the test split by its best checkpoint."""
     directory = ctx.out / name
     trials = tuning.run(
-        space, ctx.args.tuner or tuner, directory=directory, dataset=ctx.dataset,
-        epochs=ctx.epochs, steps=QUICK_STEPS if ctx.quick else None,
+        space,
+        ctx.args.tuner or tuner,
+        directory=directory,
+        dataset=ctx.dataset,
+        epochs=ctx.epochs,
+        steps=QUICK_STEPS if ctx.quick else None,
         max_trials=QUICK_TRIALS if ctx.quick else ctx.args.max_trials,
-        data_dir=ctx.args.data_dir, seed=ctx.seed, verbose=min(ctx.args.verbose, 1),
-    )  # fmt: skip
+        data_dir=ctx.args.data_dir,
+        seed=ctx.seed,
+        verbose=min(ctx.args.verbose, 1),
+    )
     done = [t for t in trials if "rank" in t]
     chosen = [(f"{name} top {t['rank']}", t, s) for t, s in zip(done, seed_top)]
     for label, values, seed_value in settings:
@@ -140,11 +154,17 @@ def search(ctx, space, name, tuner, seed_top, settings):
     rows = []
     for label, t, seed_value in chosen:
         epochs = len((runs[t["trial"]] / "history.csv").read_text().splitlines()) - 1
-        row = ctx.row(label, accuracy[t["trial"]], seed_value=seed_value,
-                      metric="test_accuracy", epochs=epochs)  # fmt: skip
+        row = ctx.row(
+            label,
+            accuracy[t["trial"]],
+            seed_value=seed_value,
+            metric="test_accuracy",
+            epochs=epochs,
+        )
         setting = ", ".join(f"{hp}={t[hp]}" for hp in names)
-        rows.append({**row, "val_accuracy": t.get("val_accuracy"), "rank": t["rank"],
-                     "setting": setting})  # fmt: skip
+        rows.append(
+            {**row, "val_accuracy": t.get("val_accuracy"), "rank": t["rank"], "setting": setting}
+        )
     labels = {}  # a trial's first label, for one curve per trial (Figures 1 and 2)
     for label, t, _ in chosen:
         labels.setdefault(t["trial"], label)
@@ -156,10 +176,11 @@ def search(ctx, space, name, tuner, seed_top, settings):
 def search_options(parser):
     try:
         parser.add_argument(
-            "--tuner", choices=tuning.TUNERS,
+            "--tuner",
+            choices=tuning.TUNERS,
             help="default: grid for the MLP (Table 3's grid), oneatatime for the CNN "
             "(Tables 5-6: the best CNN, then one change at a time)",
-        )  # fmt: skip
+        )
     except argparse.ArgumentError:  # `all` gives every step's options to one parser
         return
     parser.add_argument("--max-trials", type=int, help="stop each search after this many trials")
@@ -170,14 +191,24 @@ CIFAR10 = [  # row, preset, model options, fit options, seed's test accuracy
     ("mlp_top1", "idl_fmnist_mlp", {}, {}, 0.4559),
     ("mlp_top2", "idl_fmnist_mlp", {"dropout": 0.0}, {}, 0.4735),
     ("mlp_top3", "idl_fmnist_mlp", {"hidden_units": (128,), "dropout": 0.1}, {}, 0.4304),
-    ("mlp_new_best", "idl_fmnist_mlp", {"hidden_units": (512, 128, 32), "dropout": 0.1}, {},
-     0.4985),
+    (
+        "mlp_new_best",
+        "idl_fmnist_mlp",
+        {"hidden_units": (512, 128, 32), "dropout": 0.1},
+        {},
+        0.4985,
+    ),
     ("cnn_top1", "idl_fmnist_cnn", {}, {}, 0.6969),
     ("cnn_top2", "idl_fmnist_cnn", {}, {"optimizer": "adam"}, 0.7004),
     ("cnn_top3", "idl_fmnist_cnn", {"dense_dropout": 0.5}, {}, 0.6802),
-    ("cnn_new_best", "idl_fmnist_cnn", {"filters": (64, 128, 128, 256, 256)},
-     {"optimizer": "adam"}, 0.7024),
-]  # fmt: skip
+    (
+        "cnn_new_best",
+        "idl_fmnist_cnn",
+        {"filters": (64, 128, 128, 256, 256)},
+        {"optimizer": "adam"},
+        0.7024,
+    ),
+]
 
 
 def cifar10(ctx):
@@ -235,13 +266,19 @@ def score_trained(ctx, name, seed_value):
 
 
 def clock_options(parser):
-    parser.add_argument("--models", nargs="*", choices=[c[0] for c in CLOCKS], metavar="ROW",
-                        help="the framings to run (default: all)")  # fmt: skip
     parser.add_argument(
-        "--trained", type=Path,
+        "--models",
+        nargs="*",
+        choices=[c[0] for c in CLOCKS],
+        metavar="ROW",
+        help="the framings to run (default: all)",
+    )
+    parser.add_argument(
+        "--trained",
+        type=Path,
         help="no training: score the models of an earlier run's clocks folder on --dataset "
         "(a robustness test, e.g. trained on clocks, read on clocks/hard)",
-    )  # fmt: skip
+    )
 
 
 # Task 3, Table 10 and Figures 9-13: epochs and latent coordinates (the seed counts them
@@ -258,13 +295,21 @@ class Part:
 
 
 DATASET_PART = Part(
-    cae="idl_mnist_cae", vae_options={}, vae_epochs=zoo.get_preset("vae").fit["epochs"], gan="gan",
-    vae_coords=(9, 26), gan_coords=(0, 119, 125),
-)  # fmt: skip
+    cae="idl_mnist_cae",
+    vae_options={},
+    vae_epochs=zoo.get_preset("vae").fit["epochs"],
+    gan="gan",
+    vae_coords=(9, 26),
+    gan_coords=(0, 119, 125),
+)
 FOLDER_PART = Part(
-    cae=None, vae_options={"decoder_filters": (128,) * 4, "decoder_strides": 2}, vae_epochs=100,
-    gan="gan64", vae_coords=(5, 28), gan_coords=(39,),
-)  # fmt: skip
+    cae=None,
+    vae_options={"decoder_filters": (128,) * 4, "decoder_strides": 2},
+    vae_epochs=100,
+    gan="gan64",
+    vae_coords=(5, 28),
+    gan_coords=(39,),
+)
 FOLDER_SHAPE = (64, 64, 3)
 TRAVERSAL = np.linspace(-3.0, 3.0, 9)  # the values a coordinate takes: the prior's bulk
 WALKS = 3  # latent walks between test images of two classes
@@ -330,17 +375,29 @@ def train_generative(ctx, source, shape, part, class_names):
 
     test_x, test_y = zoo.evaluation.take_examples(data("label", test_split(source, is_folder)))
     rows = [
-        ctx.row(f"{label}: {name} reconstructions", generative.mean_squared_error(m, test_x),
-                metric="test_mse", **runs[name])
-        for name, m in models.items() if name != "GAN"
-    ]  # fmt: skip
+        ctx.row(
+            f"{label}: {name} reconstructions",
+            generative.mean_squared_error(m, test_x),
+            metric="test_mse",
+            **runs[name],
+        )
+        for name, m in models.items()
+        if name != "GAN"
+    ]
     n = min(ctx.args.samples, len(test_x) // 2)
     fakes = {name: models[name].generate(n, seed=ctx.seed) for name in ("VAE", "GAN")}
     if len(class_names) > 1:  # the scores need a classifier of the images
         classifier = zoo.build("idl_fmnist_cnn", input_shape=shape, num_classes=len(class_names))
         if not ctx.quick:  # a smoke run's scores mean nothing: spare the time
-            fit(ctx, classifier, data("label"), ctx.args.classifier_epochs, out, "classifier",
-                **zoo.get_preset("idl_fmnist_cnn").fit_without_epochs())  # fmt: skip
+            fit(
+                ctx,
+                classifier,
+                data("label"),
+                ctx.args.classifier_epochs,
+                out,
+                "classifier",
+                **zoo.get_preset("idl_fmnist_cnn").fit_without_epochs(),
+            )
         rows += score_samples(ctx, classifier, test_x, fakes, runs, label)
     draw_generative(ctx, out, part, models, fakes, test_x, test_y, class_names)
     return rows
@@ -354,11 +411,20 @@ def score_samples(ctx, classifier, real, fakes, runs, label):
     rows = []
     for name, score in scores.items():
         what = f"{name} samples" if name in fakes else name
-        row = ctx.row(f"{label}: {what}", score.frechet, metric="frechet_distance",
-                      **runs.get(name, {"dataset": label, "epochs": 0}))  # fmt: skip
+        row = ctx.row(
+            f"{label}: {what}",
+            score.frechet,
+            metric="frechet_distance",
+            **runs.get(name, {"dataset": label, "epochs": 0}),
+        )
         rows.append({**row, "inception_style": score.inception})
-    floor = ctx.row(f"{label}: real test images (floor)", score.frechet_floor,
-                    metric="frechet_distance", dataset=label, epochs=0)  # fmt: skip
+    floor = ctx.row(
+        f"{label}: real test images (floor)",
+        score.frechet_floor,
+        metric="frechet_distance",
+        dataset=label,
+        epochs=0,
+    )
     return [*rows, {**floor, "inception_style": score.inception_real}]
 
 
@@ -369,14 +435,27 @@ def fit(ctx, model, data, epochs, out, name, **fit_options):
     verbose = ctx.args.verbose
     if fit_options:
         history = zoo.fit(
-            model, data, epochs=epochs, run_dir=out / f"{name}_run", steps_per_epoch=steps,
-            checkpoint=False, tensorboard=False, verbose=verbose, **fit_options,
-        )  # fmt: skip
+            model,
+            data,
+            epochs=epochs,
+            run_dir=out / f"{name}_run",
+            steps_per_epoch=steps,
+            checkpoint=False,
+            tensorboard=False,
+            verbose=verbose,
+            **fit_options,
+        )
     else:
         grid = generative.SampleGrid(out / f"{name}_epochs", SHOWN, seed=ctx.seed)
         every_epoch = [] if ctx.quick else [grid]
-        history = model.fit(data, epochs=epochs, steps_per_epoch=steps, callbacks=every_epoch,
-                            shuffle=False, verbose=verbose)  # the data shuffles itself  # fmt: skip
+        history = model.fit(
+            data,
+            epochs=epochs,
+            steps_per_epoch=steps,
+            callbacks=every_epoch,
+            shuffle=False,
+            verbose=verbose,
+        )  # the data shuffles itself
     plots.plot_history(history, out / f"{name}_history.png")
     return history
 
@@ -395,28 +474,37 @@ def draw_generative(ctx, out, part, models, fakes, test_x, test_y, class_names):
     encoders = {name: m for name, m in models.items() if name != "GAN"}
     plots.plot_image_grid(
         np.stack([shown, *[generative.reconstruct(m, shown) for m in encoders.values()]]),
-        out / "reconstructions.png", row_labels=["original", *encoders],
+        out / "reconstructions.png",
+        row_labels=["original", *encoders],
         col_labels=[class_names[c] for c in first],
-    )  # fmt: skip
+    )
     values = np.array(ctx.variants(list(TRAVERSAL)))
     labels = [f"{v:+.1f}" for v in values]
     a, b = part.vae_coords
     plots.plot_image_grid(
         generative.traverse(models["VAE"].decoder, (a, b), values, seed=ctx.seed),
-        out / "vae_traversal.png", row_labels=labels, col_labels=labels,
-        title=f"VAE: latent coordinates {a + 1} (rows) and {b + 1} (columns)",
-    )  # fmt: skip
-    plots.plot_image_grid(
-        np.stack([generative.traverse(models["GAN"].generator, c, values, seed=ctx.seed)
-                  for c in part.gan_coords]),
-        out / "gan_traversal.png", row_labels=[f"GAN z{c + 1}" for c in part.gan_coords],
+        out / "vae_traversal.png",
+        row_labels=labels,
         col_labels=labels,
-    )  # fmt: skip
+        title=f"VAE: latent coordinates {a + 1} (rows) and {b + 1} (columns)",
+    )
+    plots.plot_image_grid(
+        np.stack(
+            [
+                generative.traverse(models["GAN"].generator, c, values, seed=ctx.seed)
+                for c in part.gan_coords
+            ]
+        ),
+        out / "gan_traversal.png",
+        row_labels=[f"GAN z{c + 1}" for c in part.gan_coords],
+        col_labels=labels,
+    )
     plots.plot_image_grid(
         np.stack([ctx.variants(list(images[:SHOWN])) for images in fakes.values()]),
         out / "samples.png",
-        row_labels=list(fakes), title="samples from random latent points",
-    )  # fmt: skip
+        row_labels=list(fakes),
+        title="samples from random latent points",
+    )
     pairs = list(zip(first, list(first)[1:]))[:WALKS]
     if pairs:
         draw_walks(out / "walks.png", encoders, pairs, len(values), first, test_x, class_names)
@@ -454,47 +542,76 @@ def random_folder(root: Path, seed: int) -> Path:
 
 def generative_options(parser):
     parser.add_argument(
-        "--folder", type=Path,
+        "--folder",
+        type=Path,
         help="an image folder (root/<split>/<label>/<image>, e.g. the seed's butterflies) "
         "to train the VAE and the GAN on as well, at 64x64x3",
-    )  # fmt: skip
+    )
     parser.add_argument(
-        "--classifier-epochs", type=int, default=5,
+        "--classifier-epochs",
+        type=int,
+        default=5,
         help="epochs of the classifier that scores the samples (default 5)",
-    )  # fmt: skip
+    )
     parser.add_argument(
-        "--samples", type=int, default=5000,
+        "--samples",
+        type=int,
+        default=5000,
         help="generated images to score (at most half the test images)",
-    )  # fmt: skip
+    )
 
 
 STEPS = [
     assignment.Step(
-        "mnist", mnist, "Seed 002 Table 1: Keras's mnist_mlp and mnist_cnn (test accuracy)",
-        dataset="mnist", epochs=None,
+        "mnist",
+        mnist,
+        "Seed 002 Table 1: Keras's mnist_mlp and mnist_cnn (test accuracy)",
+        dataset="mnist",
+        epochs=None,
     ),
     assignment.Step(
-        "fmnist-mlp", fmnist_mlp, "Seed 002 Tables 2-4: the MLP searches on Fashion-MNIST",
-        dataset="fashion_mnist", epochs=50, arguments=search_options,
+        "fmnist-mlp",
+        fmnist_mlp,
+        "Seed 002 Tables 2-4: the MLP searches on Fashion-MNIST",
+        dataset="fashion_mnist",
+        epochs=50,
+        arguments=search_options,
     ),
     assignment.Step(
-        "fmnist-cnn", fmnist_cnn, "Seed 002 Tables 5-7: the CNN search on Fashion-MNIST",
-        dataset="fashion_mnist", epochs=50, arguments=search_options,
+        "fmnist-cnn",
+        fmnist_cnn,
+        "Seed 002 Tables 5-7: the CNN search on Fashion-MNIST",
+        dataset="fashion_mnist",
+        epochs=50,
+        arguments=search_options,
     ),
     assignment.Step(
-        "cifar10", cifar10, "Seed 002 Table 8: the Fashion-MNIST settings on CIFAR-10",
-        dataset="cifar10", epochs=50, image_size=(32, 32),
+        "cifar10",
+        cifar10,
+        "Seed 002 Table 8: the Fashion-MNIST settings on CIFAR-10",
+        dataset="cifar10",
+        epochs=50,
+        image_size=(32, 32),
     ),
     assignment.Step(
-        "clocks", clocks, "Seed 002 Table 9: every clock framing (common-sense error, minutes)",
-        dataset="clocks", epochs=None, labels="time", arguments=clock_options,
+        "clocks",
+        clocks,
+        "Seed 002 Table 9: every clock framing (common-sense error, minutes)",
+        dataset="clocks",
+        epochs=None,
+        labels="time",
+        arguments=clock_options,
     ),
     assignment.Step(
-        "generative", generative_models,
+        "generative",
+        generative_models,
         "Seed 002 Figures 9-13: CAE, VAE and GAN (reconstruction error, Fréchet distance)",
-        dataset="mnist", epochs=None, image_size=(28, 28), arguments=generative_options,
+        dataset="mnist",
+        epochs=None,
+        image_size=(28, 28),
+        arguments=generative_options,
     ),
-]  # fmt: skip
+]
 
 if __name__ == "__main__":
     sys.exit(assignment.main(__doc__, STEPS, default_out="runs/idl_a2"))

@@ -52,9 +52,14 @@ def train_variant(ctx, name, seed_value):
     fit = {k: options.pop(k) for k in FIT_OPTIONS if k in options}
     data = {**DATA, **{k: options.pop(k) for k in DATA_OPTIONS if k in options}}
     _, _, row = ctx.train(
-        "kth_cnn", name, seed_value=seed_value, metric=METRIC,
-        model_options=options, data_options=data, **fit,
-    )  # fmt: skip
+        "kth_cnn",
+        name,
+        seed_value=seed_value,
+        metric=METRIC,
+        model_options=options,
+        data_options=data,
+        **fit,
+    )
     return {**row, "change": ", ".join(f"{k}={v}" for k, v in VARIANTS_BY_NAME[name][2].items())}
 
 
@@ -70,14 +75,22 @@ def variants(ctx):
 
 STEPS = [
     assignment.Step(
-        "default", default, "Seed 004: the default 3-conv CNN (average top-1 recall)",
-        dataset="cifar10", epochs=30, image_size=(32, 32),
+        "default",
+        default,
+        "Seed 004: the default 3-conv CNN (average top-1 recall)",
+        dataset="cifar10",
+        epochs=30,
+        image_size=(32, 32),
     ),
     assignment.Step(
-        "variants", variants, "Seed 004: each variant of the report in sequence",
-        dataset="cifar10", epochs=30, image_size=(32, 32),
+        "variants",
+        variants,
+        "Seed 004: each variant of the report in sequence",
+        dataset="cifar10",
+        epochs=30,
+        image_size=(32, 32),
     ),
-]  # fmt: skip
+]
 
 if __name__ == "__main__":
     sys.exit(assignment.main(__doc__, STEPS, default_out="runs/kth"))

@@ -50,11 +50,19 @@ def test_cosc420_unet_is_table_9():
     assert trainable == 15_892_864
     assert unet.input_shape == (None, 12, 12, 64) and unet.output_shape == (None, 12, 12, 64)
     shapes = {
-        "down1_3": (12, 12, 128), "pool1": (6, 6, 128), "down2_3": (6, 6, 256),
-        "pool2": (3, 3, 256), "bottleneck2": (3, 3, 1024), "bottleneck4": (3, 3, 256),
-        "up2_1": (6, 6, 256), "skip2": (6, 6, 512), "up2_3": (6, 6, 128),
-        "up1_1": (12, 12, 128), "skip1": (12, 12, 256), "up1_3": (12, 12, 64),
-    }  # fmt: skip
+        "down1_3": (12, 12, 128),
+        "pool1": (6, 6, 128),
+        "down2_3": (6, 6, 256),
+        "pool2": (3, 3, 256),
+        "bottleneck2": (3, 3, 1024),
+        "bottleneck4": (3, 3, 256),
+        "up2_1": (6, 6, 256),
+        "skip2": (6, 6, 512),
+        "up2_3": (6, 6, 128),
+        "up1_1": (12, 12, 128),
+        "skip1": (12, 12, 256),
+        "up1_3": (12, 12, 64),
+    }
     for name, shape in shapes.items():
         assert unet.get_layer(name).output.shape[1:] == shape, name
 

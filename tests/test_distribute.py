@@ -121,9 +121,15 @@ def test_mixed_bfloat16_computes_in_bfloat16_and_keeps_float32_variables(tmp_pat
     y = np.arange(16) % 10
     assert keras.ops.convert_to_numpy(model(x)).dtype == np.float32  # the head is float32
     history = zoo.fit(
-        model, (x, y), epochs=1, batch_size=8, run_dir=tmp_path, verbose=0,
-        checkpoint=False, tensorboard=False,
-    )  # fmt: skip
+        model,
+        (x, y),
+        epochs=1,
+        batch_size=8,
+        run_dir=tmp_path,
+        verbose=0,
+        checkpoint=False,
+        tensorboard=False,
+    )
     assert np.isfinite(history.history["loss"]).all()
     assert json.loads((tmp_path / "fit.json").read_text())["precision"] == "mixed_bfloat16"
 
@@ -149,9 +155,16 @@ def test_jit_compile_reaches_compile(tmp_path):
     x, y = np.zeros((8, 8, 8, 1), "float32"), np.zeros(8, "int32")
     model = tiny_cnn()
     zoo.fit(
-        model, (x, y), epochs=1, batch_size=8, jit_compile=False, run_dir=tmp_path, verbose=0,
-        checkpoint=False, tensorboard=False,
-    )  # fmt: skip
+        model,
+        (x, y),
+        epochs=1,
+        batch_size=8,
+        jit_compile=False,
+        run_dir=tmp_path,
+        verbose=0,
+        checkpoint=False,
+        tensorboard=False,
+    )
     assert model.jit_compile is False
     options = json.loads((tmp_path / "fit.json").read_text())
     assert (options["jit_compile"], options["devices"]) == (False, 1)

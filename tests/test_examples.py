@@ -69,8 +69,12 @@ def test_table_writer(tmp_path):
     assert "| a | 0.9183 | 0.9123 | 3 | - |" in text
     with open(tmp_path / "results.csv", newline="") as f:
         assert list(csv.DictReader(f))[1] == {
-            "experiment": "b", "seed": "", "zoo": "0.5", "epochs": "3", "note": "x"
-        }  # fmt: skip
+            "experiment": "b",
+            "seed": "",
+            "zoo": "0.5",
+            "epochs": "3",
+            "note": "x",
+        }
 
 
 def test_unavailable_dataset_stops_before_training(tmp_path, monkeypatch, capsys):

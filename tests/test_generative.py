@@ -20,15 +20,30 @@ from zoo import generative, quality
 TINY = {
     "cae": dict(input_shape=(8, 8, 1), filters=(4, 4)),
     "cosc420_cae": dict(input_shape=(8, 8, 3), filters=(4, 4, 4)),
-    "idl_mnist_cae": dict(input_shape=(16, 16, 1), filters=(4, 4, 4, 4), latent_dim=4,
-                          decoder_filters=(4,), decoder_start_channels=4),
-    "vae": dict(input_shape=(16, 16, 1), filters=(4, 4, 4, 4), latent_dim=4,
-                decoder_filters=(4,), decoder_start_channels=4),
-    "gan": dict(input_shape=(8, 8, 1), latent_dim=4, generator_filters=(4, 4),
-                discriminator_filters=(4, 4)),
-    "gan64": dict(input_shape=(8, 8, 3), latent_dim=4, generator_filters=(4, 4, 4),
-                  discriminator_filters=(4, 4, 4)),
-}  # fmt: skip
+    "idl_mnist_cae": dict(
+        input_shape=(16, 16, 1),
+        filters=(4, 4, 4, 4),
+        latent_dim=4,
+        decoder_filters=(4,),
+        decoder_start_channels=4,
+    ),
+    "vae": dict(
+        input_shape=(16, 16, 1),
+        filters=(4, 4, 4, 4),
+        latent_dim=4,
+        decoder_filters=(4,),
+        decoder_start_channels=4,
+    ),
+    "gan": dict(
+        input_shape=(8, 8, 1), latent_dim=4, generator_filters=(4, 4), discriminator_filters=(4, 4)
+    ),
+    "gan64": dict(
+        input_shape=(8, 8, 3),
+        latent_dim=4,
+        generator_filters=(4, 4, 4),
+        discriminator_filters=(4, 4, 4),
+    ),
+}
 LOAD_ON_OTHER = """
 import sys
 import keras, numpy as np, zoo  # zoo registers its classes
@@ -100,13 +115,13 @@ def trained(digits):
         seed=0,
     )
     vae.compile(optimizer=keras.optimizers.Adam(1e-2))
-    gan = zoo.build("gan", **TINY["gan"], seed=0)  # fmt: skip
+    gan = zoo.build("gan", **TINY["gan"], seed=0)
     gan.compile(keras.optimizers.Adam(1e-3, beta_1=0.5), keras.optimizers.Adam(1e-3, beta_1=0.5))
     histories = {
         "cae": cae.fit(digits, digits, batch_size=32, epochs=15, verbose=0).history,
         "vae": vae.fit(digits, batch_size=32, epochs=15, verbose=0).history,
         "gan": gan.fit(digits, batch_size=32, epochs=20, verbose=0).history,
-    }  # fmt: skip
+    }
     # Then the generator alone against a fixed discriminator (its learning rate set to 0,
     # a variable of the optimizer state: nothing recompiles).
     d_weights = [v.numpy().copy() for v in gan.discriminator.trainable_variables]
@@ -151,8 +166,13 @@ def test_presets_are_listed_and_expose_their_parts():
 @pytest.mark.parametrize("name", GENERATIVE)
 def test_every_generative_preset_builds_trains_and_reloads(name, tmp_path):
     model = zoo.build(name)  # the preset as registered: its output shape, symbolically
-    outputs = (model.generator if isinstance(model, zoo.models.GAN) else model.decoder
-               if isinstance(model, zoo.models.VAE) else model).output  # fmt: skip
+    outputs = (
+        model.generator
+        if isinstance(model, zoo.models.GAN)
+        else model.decoder
+        if isinstance(model, zoo.models.VAE)
+        else model
+    ).output
     assert outputs.shape[1:] == image_shape(model) and model.count_params() > 0
 
     # The same structure, small enough for JAX to compile fast: outputs, a step, a reload.
@@ -201,12 +221,14 @@ def test_vae_and_gan_saved_here_load_on_the_other_backend(trained, digits, tmp_p
     rng = np.random.default_rng(0)
     x, z, noise = digits[:8], rng.normal(size=(8, 4)), rng.normal(size=(8, 4))
     arrays = {
-        "x": x, "z": z, "noise": noise,
+        "x": x,
+        "z": z,
+        "noise": noise,
         "vae": call(models["vae"], x),
         "vae_decoder": call(models["vae"].decoder, z),
         "gan": call(models["gan"], noise),
         "gan_discriminator": call(models["gan"].discriminator, x),
-    }  # fmt: skip
+    }
     for key, value in arrays.items():
         np.save(tmp_path / f"{key}.npy", value)
     models["vae"].save(tmp_path / "vae.keras")
@@ -223,8 +245,18 @@ def test_vae_and_gan_saved_here_load_on_the_other_backend(trained, digits, tmp_p
 def test_images_feed_autoencoders_and_refuse_other_channels(data_dir):
     x = next(iter(zoo.data.images("digits", "test", batch_size=4, data_dir=data_dir)))
     assert tuple(x.shape) == (4, 8, 8, 1)
-    x, y = next(iter(zoo.data.images("digits", "test", target="image", data_dir=data_dir,
-                                     batch_size=4, input_shape=(16, 16, 1))))  # fmt: skip
+    x, y = next(
+        iter(
+            zoo.data.images(
+                "digits",
+                "test",
+                target="image",
+                data_dir=data_dir,
+                batch_size=4,
+                input_shape=(16, 16, 1),
+            )
+        )
+    )
     assert tuple(x.shape) == (4, 16, 16, 1) and np.array_equal(x, y)
     with pytest.raises(ValueError, match=r"1 channel\(s\) but the model takes 3.*Received"):
         zoo.data.images("digits", "train", input_shape=(8, 8, 3), data_dir=data_dir)
@@ -318,8 +350,9 @@ def test_latent_traversals_walks_and_figures(trained, digits, tmp_path):
 
     zoo.plots.plot_image_grid(two, tmp_path / "two.png", row_labels=list("abcd"))
     zoo.plots.plot_image_grid(one, tmp_path / "one.png")
-    zoo.plots.plot_reconstructions(digits[:5], call(vae, digits[:5]),
-                                   tmp_path / "rec.png", titles=list(range(5)))  # fmt: skip
+    zoo.plots.plot_reconstructions(
+        digits[:5], call(vae, digits[:5]), tmp_path / "rec.png", titles=list(range(5))
+    )
     assert all((tmp_path / f).stat().st_size > 0 for f in ("two.png", "one.png", "rec.png"))
 
 
@@ -327,8 +360,9 @@ def test_sample_grid_and_validation_during_gan_fit(trained, digits, tmp_path):
     gan = trained[0]["gan"]
     grid = generative.SampleGrid(tmp_path / "samples", n=8, seed=1)
     val = (digits[32:], digits[32:])  # (x, y): the GAN reads the images only
-    history = gan.fit(digits[:32], batch_size=32, epochs=2, callbacks=[grid], validation_data=val,
-                      verbose=0)  # fmt: skip
+    history = gan.fit(
+        digits[:32], batch_size=32, epochs=2, callbacks=[grid], validation_data=val, verbose=0
+    )
     assert {"d_loss", "g_loss", "val_d_loss", "val_g_loss"} == set(history.history)
     assert [p.name for p in grid.paths] == ["epoch_001.png", "epoch_002.png"]
     assert all(p.stat().st_size > 0 for p in grid.paths)

@@ -16,9 +16,18 @@ SEED_PARAMETERS = [
     ("lenet5", {}, 69_656),  # seed 001: LeNet-5 on 32x32x3, F6 = 10,164
 ]
 REQUIRED = [
-    "mlp", "cnn", "resnet", "keras_mnist_mlp", "keras_mnist_cnn", "lenet5",
-    "cosc420_cnn", "kth_cnn", "idl_fmnist_mlp", "idl_fmnist_cnn", "resnet20",
-]  # fmt: skip
+    "mlp",
+    "cnn",
+    "resnet",
+    "keras_mnist_mlp",
+    "keras_mnist_cnn",
+    "lenet5",
+    "cosc420_cnn",
+    "kth_cnn",
+    "idl_fmnist_mlp",
+    "idl_fmnist_cnn",
+    "resnet20",
+]
 
 
 def trainable_parameters(model):

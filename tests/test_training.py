@@ -87,10 +87,21 @@ def test_step_decay_schedules(schedule, expected, tmp_path):
             seen.append(float(opt.learning_rate))
 
     zoo.fit(
-        small_cnn(), (x, y), epochs=5, batch_size=10, optimizer="sgd", learning_rate=0.1,
-        schedule=schedule, step_size=2, gamma=0.5, run_dir=tmp_path, callbacks=[Record()],
-        checkpoint=False, tensorboard=False, verbose=0,
-    )  # fmt: skip
+        small_cnn(),
+        (x, y),
+        epochs=5,
+        batch_size=10,
+        optimizer="sgd",
+        learning_rate=0.1,
+        schedule=schedule,
+        step_size=2,
+        gamma=0.5,
+        run_dir=tmp_path,
+        callbacks=[Record()],
+        checkpoint=False,
+        tensorboard=False,
+        verbose=0,
+    )
     np.testing.assert_allclose(seen, expected, rtol=1e-6)
 
 
@@ -120,9 +131,17 @@ def test_steps_per_execution_trains_the_same_weights(digits, tmp_path):
         keras.utils.set_random_seed(0)
         model = small_cnn()
         history = zoo.fit(
-            model, (x, y), epochs=2, batch_size=32, steps_per_execution=steps, seed=0,
-            run_dir=tmp_path / str(steps), checkpoint=False, tensorboard=False, verbose=0,
-        )  # fmt: skip
+            model,
+            (x, y),
+            epochs=2,
+            batch_size=32,
+            steps_per_execution=steps,
+            seed=0,
+            run_dir=tmp_path / str(steps),
+            checkpoint=False,
+            tensorboard=False,
+            verbose=0,
+        )
         assert model.steps_per_execution == steps
         weights.append(model.get_weights())
     assert history.history["loss"][-1] < history.history["loss"][0]
@@ -147,9 +166,14 @@ def test_hand_written_cross_entropy_equals_keras(from_logits):
 def test_hand_written_cross_entropy_trains_through_compile(digits, tmp_path):
     model = small_cnn()
     history = zoo.fit(
-        model, digits[0].take(10), epochs=3, loss=zoo.losses.CrossEntropy(),
-        run_dir=tmp_path, verbose=0, seed=0,
-    )  # fmt: skip
+        model,
+        digits[0].take(10),
+        epochs=3,
+        loss=zoo.losses.CrossEntropy(),
+        run_dir=tmp_path,
+        verbose=0,
+        seed=0,
+    )
     assert history.history["loss"][-1] < history.history["loss"][0]
 
 
@@ -223,10 +247,21 @@ def test_step_decay_on_data_of_unknown_length(tmp_path):
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         zoo.fit(
-            model, train, validation=train, epochs=5, optimizer="sgd", learning_rate=0.1,
-            schedule="step", step_size=2, gamma=0.5, run_dir=tmp_path, callbacks=[record],
-            checkpoint=False, tensorboard=False, verbose=0,
-        )  # fmt: skip
+            model,
+            train,
+            validation=train,
+            epochs=5,
+            optimizer="sgd",
+            learning_rate=0.1,
+            schedule="step",
+            step_size=2,
+            gamma=0.5,
+            run_dir=tmp_path,
+            callbacks=[record],
+            checkpoint=False,
+            tensorboard=False,
+            verbose=0,
+        )
     np.testing.assert_allclose(seen, [0.1, 0.1, 0.05, 0.05, 0.025], rtol=1e-6)
     assert int(model.optimizer.iterations) == 5 * 2  # 20 examples a pass, batches of 10
     assert not [w for w in caught if "ran out of data" in str(w.message)]
@@ -236,9 +271,14 @@ def test_experiment_on_a_class_subset_reports_those_classes(tmp_path):
     options = {"classes": [3, 7], "data_dir": tmp_path / "tfds"}
     model = zoo.build("mlp", input_shape=(8, 8, 1), num_classes=2, hidden_units=(16,))
     report = experiment.run(
-        model, "digits", tmp_path / "run", epochs=1, data_options=options, verbose=0,
+        model,
+        "digits",
+        tmp_path / "run",
+        epochs=1,
+        data_options=options,
+        verbose=0,
         tensorboard=False,
-    )  # fmt: skip
+    )
     assert report.class_names == ["3", "7"]
     assert (tmp_path / "run" / "figures" / "confusion_matrix.png").exists()
     assert "Total params" in (tmp_path / "run" / "summary.txt").read_text()

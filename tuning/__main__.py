@@ -225,8 +225,10 @@ def _print_results(rows, space, directory) -> None:
 
     print(report.table(rows, list(space.values)))
     done = sum(r["status"] == "COMPLETED" for r in rows)
-    print(f"{done} of {len(rows)} trials completed. Results: {directory}/results.csv, "
-          "results.json, results.png")  # fmt: skip
+    print(
+        f"{done} of {len(rows)} trials completed. Results: {directory}/results.csv, "
+        "results.json, results.png"
+    )
     best = json.loads((Path(directory) / "results.json").read_text())["best_test"]
     if best:
         print(f"Best trial {best['trial']} on the test split: accuracy {best['test_accuracy']:.4f}")

@@ -83,9 +83,14 @@ def make_tuner(
     ):
         raise ValueError(f"max_trials must be an integer >= 1. Received: max_trials={max_trials!r}")
     hypermodel = ZooHyperModel(
-        space, dataset=dataset, data_dir=data_dir, epochs=epochs, steps=steps, seed=seed,
+        space,
+        dataset=dataset,
+        data_dir=data_dir,
+        epochs=epochs,
+        steps=steps,
+        seed=seed,
         **fit_options,
-    )  # fmt: skip
+    )
     directory = Path(directory)
     marker = dict(
         space=space.name,
@@ -149,9 +154,11 @@ def evaluate_best(search: ZooTuner, rows: list[dict], directory) -> dict | None:
     _, data, _ = hypermodel.options(search.oracle.get_trial(best["trial"]).hyperparameters)
     keep = ("batch_size", "image_size", "normalize", "mean", "std", "classes")
     test = zoo.data.load(
-        hypermodel.dataset, "test", data_dir=hypermodel.data_dir,
+        hypermodel.dataset,
+        "test",
+        data_dir=hypermodel.data_dir,
         **{k: v for k, v in data.items() if k in keep},
-    )  # fmt: skip
+    )
     if hypermodel.steps:
         test = test.take(hypermodel.steps)
     result = zoo.evaluate(keras.models.load_model(path), test)

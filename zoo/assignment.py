@@ -183,8 +183,17 @@ class Context:
         runs = {r["experiment"]: self.out / r["experiment"] / "run" / "history.csv" for r in rows}
         plots.plot_histories(runs, self.out / name, metric=metric)
 
-    def row(self, name, value, *, seed_value=None, metric="accuracy", dataset=None, epochs=None,
-            seconds=None) -> dict:  # fmt: skip
+    def row(
+        self,
+        name,
+        value,
+        *,
+        seed_value=None,
+        metric="accuracy",
+        dataset=None,
+        epochs=None,
+        seconds=None,
+    ) -> dict:
         """One results row: the seed's number next to the zoo's, and how it was measured."""
         dataset = dataset or self.dataset or "-"
         return {
@@ -338,10 +347,13 @@ def _common(parser, default_out: str, step: Step | None) -> None:
         choices = data.DATASETS
         default = step.dataset if step else None
         parser.add_argument(
-            "--dataset", default=default, choices=choices, metavar="NAME",
+            "--dataset",
+            default=default,
+            choices=choices,
+            metavar="NAME",
             help=f"default {default}; a stand-in of the same kind, e.g. fashion_mnist "
             "(available: " + ", ".join(choices) + ")",
-        )  # fmt: skip
+        )
     else:
         parser.set_defaults(dataset=None)
     epochs = step.epochs if step else None

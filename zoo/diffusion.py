@@ -170,8 +170,16 @@ class LatentModel(keras.Model):
 class SeedDenoiser(LatentModel):
     """Seed 000's denoiser: the UNet maps the latent of noise level k to that of level k-1."""
 
-    def __init__(self, unet, encoder=None, decoder=None, *, noise_levels=SEED_NOISE_LEVELS,
-                 seed=None, **kwargs):  # fmt: skip
+    def __init__(
+        self,
+        unet,
+        encoder=None,
+        decoder=None,
+        *,
+        noise_levels=SEED_NOISE_LEVELS,
+        seed=None,
+        **kwargs,
+    ):
         super().__init__(unet, encoder, decoder, seed=seed, **kwargs)
         if len(unet.inputs) != 1:
             raise ValueError("The seed's scheme uses a UNet without a noise input.")
@@ -222,8 +230,17 @@ class Diffusion(LatentModel):
 
     conditioned = True
 
-    def __init__(self, unet, encoder=None, decoder=None, *, min_signal_rate: float = 0.02,
-                 max_signal_rate: float = 0.95, seed=None, **kwargs):  # fmt: skip
+    def __init__(
+        self,
+        unet,
+        encoder=None,
+        decoder=None,
+        *,
+        min_signal_rate: float = 0.02,
+        max_signal_rate: float = 0.95,
+        seed=None,
+        **kwargs,
+    ):
         if len(unet.inputs) != 2:
             raise ValueError(
                 "A diffusion model needs a UNet with a noise-level input: "
@@ -247,13 +264,17 @@ class Diffusion(LatentModel):
         # The standardised latents' range in the data: the sampler keeps its estimates of
         # the clean latent inside it (a ReLU latent is never negative, say).
         self.latent_min = self.add_weight(
-            shape=(channels,), initializer=keras.initializers.Constant(-np.inf),
-            trainable=False, name="latent_min",
-        )  # fmt: skip
+            shape=(channels,),
+            initializer=keras.initializers.Constant(-np.inf),
+            trainable=False,
+            name="latent_min",
+        )
         self.latent_max = self.add_weight(
-            shape=(channels,), initializer=keras.initializers.Constant(np.inf),
-            trainable=False, name="latent_max",
-        )  # fmt: skip
+            shape=(channels,),
+            initializer=keras.initializers.Constant(np.inf),
+            trainable=False,
+            name="latent_max",
+        )
 
     def adapt(self, images, batch_size: int = 256) -> None:
         """Set the per-channel mean and std of the latents (or pixels) of ``images``."""
@@ -337,9 +358,10 @@ class SampleTrajectories(keras.callbacks.Callback):
         trajectories = self.model.sample(self.n, steps=self.steps, seed=self.seed)
         self.directory.mkdir(parents=True, exist_ok=True)
         plot_trajectories(
-            trajectories, self.directory / f"epoch_{epoch + 1:03d}.png",
+            trajectories,
+            self.directory / f"epoch_{epoch + 1:03d}.png",
             title=f"{self.model.name}, epoch {epoch + 1}",
-        )  # fmt: skip
+        )
 
 
 def plot_trajectories(trajectories, path=None, *, title=None):

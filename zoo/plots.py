@@ -414,6 +414,9 @@ def plot_reconstructions(
             f"{originals.shape} and {reconstructions.shape}"
         )
     return plot_image_grid(
-        np.stack([originals, reconstructions]), path, row_labels=["original", "reconstruction"],
-        col_labels=titles, value_range=value_range,
-    )  # fmt: skip
+        np.stack([originals, reconstructions]),
+        path,
+        row_labels=["original", "reconstruction"],
+        col_labels=titles,
+        value_range=value_range,
+    )

@@ -111,9 +111,16 @@ def fit(
     Returns Keras's ``History``, with ``history.run_dir`` and ``history.train_seconds``.
     """
     _check_fit_args(
-        epochs, learning_rate, schedule, label_smoothing, early_stopping, train, batch_size,
-        steps_per_execution, precise_bn,
-    )  # fmt: skip
+        epochs,
+        learning_rate,
+        schedule,
+        label_smoothing,
+        early_stopping,
+        train,
+        batch_size,
+        steps_per_execution,
+        precise_bn,
+    )
     if seed is not None:
         set_seed(seed)
     if not steps_per_epoch:
@@ -324,9 +331,16 @@ def _class_count(model, loss) -> int | None:
 
 
 def _check_fit_args(
-    epochs, learning_rate, schedule, label_smoothing, early_stopping, train, batch_size,
-    steps_per_execution, precise_bn,
-):  # fmt: skip
+    epochs,
+    learning_rate,
+    schedule,
+    label_smoothing,
+    early_stopping,
+    train,
+    batch_size,
+    steps_per_execution,
+    precise_bn,
+):
     for name, value in (("epochs", epochs), ("steps_per_execution", steps_per_execution)):
         if not isinstance(value, int) or value < 1:
             raise ValueError(f"`{name}` must be an integer >= 1. Received: {name}={value!r}")

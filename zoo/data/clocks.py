@@ -223,16 +223,22 @@ def _render_one(t: float, rng: np.random.Generator, image_size: int, style: Styl
 
     shape = rng.choice(["circle", "circle", "square", "octagon"])
     if shape == "circle":
-        draw.ellipse([cx - r, cy - r, cx + r, cy + r], fill=_gray(face), outline=_gray(ink),
-                     width=max(1, round(rim)))  # fmt: skip
+        draw.ellipse(
+            [cx - r, cy - r, cx + r, cy + r],
+            fill=_gray(face),
+            outline=_gray(ink),
+            width=max(1, round(rim)),
+        )
     else:
         corners = 4 if shape == "square" else 8
         start = math.pi / corners
         points = [
-            (cx + r * math.cos(start + 2 * math.pi * k / corners),
-             cy + r * math.sin(start + 2 * math.pi * k / corners))
+            (
+                cx + r * math.cos(start + 2 * math.pi * k / corners),
+                cy + r * math.sin(start + 2 * math.pi * k / corners),
+            )
             for k in range(corners)
-        ]  # fmt: skip
+        ]
         draw.polygon(points, fill=_gray(face), outline=_gray(ink), width=max(1, round(rim)))
 
     ticks = rng.choice([0, 12, 60])

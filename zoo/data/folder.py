@@ -82,6 +82,12 @@ def load_folder(
     ds = builder.as_dataset(split=split, as_supervised=True, shuffle_files=False)
     ds = ds.map(resize, num_parallel_calls=tf.data.AUTOTUNE)
     return pipeline.batched(
-        ds, finish, f"split {split!r} of {root}", batch_size=batch_size, shuffle=shuffle,
-        seed=seed, cache=cache, drop_remainder=drop_remainder,
-    )  # fmt: skip
+        ds,
+        finish,
+        f"split {split!r} of {root}",
+        batch_size=batch_size,
+        shuffle=shuffle,
+        seed=seed,
+        cache=cache,
+        drop_remainder=drop_remainder,
+    )

@@ -101,16 +101,30 @@ def load(
         return scale(x), y
 
     return batched(
-        ds, finish, f"split {split!r} of '{name}'", batch_size=batch_size, shuffle=shuffle,
-        seed=seed, cache=cache, drop_remainder=drop_remainder,
+        ds,
+        finish,
+        f"split {split!r} of '{name}'",
+        batch_size=batch_size,
+        shuffle=shuffle,
+        seed=seed,
+        cache=cache,
+        drop_remainder=drop_remainder,
         balance_classes=(len(ids or ()) or spec.num_classes) if balance else None,
-    )  # fmt: skip
+    )
 
 
 def batched(
-    examples, finish, what, *, batch_size, shuffle, seed, cache, drop_remainder,
+    examples,
+    finish,
+    what,
+    *,
+    batch_size,
+    shuffle,
+    seed,
+    cache,
+    drop_remainder,
     balance_classes=None,
-) -> tf.data.Dataset:  # fmt: skip
+) -> tf.data.Dataset:
     """``(uint8 image, label)`` examples as batches through ``finish(x, y[, is_copy])``.
 
     With ``cache`` they are read into memory now and each epoch gathers its batches
@@ -128,9 +142,17 @@ def batched(
         if balance_classes:
             order = _balanced_order(labels.numpy(), balance_classes)
         ds = _in_memory_batches(
-            images, labels, order, batch_size, finish, shuffle=shuffle, seed=seed,
-            drop_remainder=drop_remainder, flag_copies=bool(balance_classes), calls=calls,
-        )  # fmt: skip
+            images,
+            labels,
+            order,
+            batch_size,
+            finish,
+            shuffle=shuffle,
+            seed=seed,
+            drop_remainder=drop_remainder,
+            flag_copies=bool(balance_classes),
+            calls=calls,
+        )
     else:
         ds = examples
         if shuffle:
@@ -286,9 +308,18 @@ def _balanced_order(labels, num_classes) -> np.ndarray:
 
 
 def _in_memory_batches(
-    images, labels, order, batch_size, finish, *, shuffle, seed, drop_remainder, flag_copies,
+    images,
+    labels,
+    order,
+    batch_size,
+    finish,
+    *,
+    shuffle,
+    seed,
+    drop_remainder,
+    flag_copies,
     calls,
-) -> tf.data.Dataset:  # fmt: skip
+) -> tf.data.Dataset:
     """Batches of ``finish(images[i], labels[i])`` for the ``i`` in ``order``, reshuffled
     each epoch.
 

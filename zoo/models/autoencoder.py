@@ -163,9 +163,14 @@ def build_cae(
     ):
         common.check_choice(option, value, common.ACTIVATIONS)
     filters, strides, dec_filters, dec_strides, start = decoder_plan(
-        input_shape, filters, strides, decoder_filters, decoder_strides, output_conv,
+        input_shape,
+        filters,
+        strides,
+        decoder_filters,
+        decoder_strides,
+        output_conv,
         latent_dim is not None,
-    )  # fmt: skip
+    )
     start_channels = decoder_start_channels or filters[-1]
     common.check_positive_ints("decoder_start_channels", start_channels)
 
@@ -175,9 +180,13 @@ def build_cae(
             images, filters[:-1], strides[:-1], kernel_size=kernel_size, activation=activation
         )
         x = conv_stack(
-            x, filters[-1:], strides[-1:], kernel_size=kernel_size,
-            activation=latent_activation, first=len(filters),
-        )  # fmt: skip
+            x,
+            filters[-1:],
+            strides[-1:],
+            kernel_size=kernel_size,
+            activation=latent_activation,
+            first=len(filters),
+        )
     else:
         x = conv_stack(images, filters, strides, kernel_size=kernel_size, activation=activation)
         x = layers.Flatten(name="flatten")(x)
@@ -191,9 +200,15 @@ def build_cae(
         latent = keras.Input(encoder.output.shape[1:], name="latent")
         y = latent
     y = deconv_stack(
-        y, dec_filters, dec_strides, kernel_size=kernel_size, activation=activation,
-        output_conv=output_conv, channels=input_shape[-1], output_activation=output_activation,
-    )  # fmt: skip
+        y,
+        dec_filters,
+        dec_strides,
+        kernel_size=kernel_size,
+        activation=activation,
+        output_conv=output_conv,
+        channels=input_shape[-1],
+        output_activation=output_activation,
+    )
     decoder = keras.Model(latent, y, name="decoder")
 
     inputs = keras.Input(input_shape, name="images")

@@ -118,9 +118,16 @@ def fused(kind: str, batch_norm: bool) -> str | None:
 
 
 def dense_block(
-    x, units: int, *, activation: str, batch_norm: bool, dropout: float, name: str,
-    batch_norm_momentum: float = KERAS_BATCH_NORM_MOMENTUM, **options,
-):  # fmt: skip
+    x,
+    units: int,
+    *,
+    activation: str,
+    batch_norm: bool,
+    dropout: float,
+    name: str,
+    batch_norm_momentum: float = KERAS_BATCH_NORM_MOMENTUM,
+    **options,
+):
     """Dense -> (BatchNorm) -> activation -> (Dropout), the hidden layer of MLPs and CNN heads."""
     inside = fused(activation, batch_norm)
     x = layers.Dense(units, activation=inside, name=name, **options)(x)

@@ -119,9 +119,13 @@ class Conv2DTranspose(keras.layers.Conv2DTranspose):
 
         out_shape = self.compute_output_shape(inputs.shape)[1:3]
         pads = compute_conv_transpose_padding_args_for_jax(
-            inputs.shape, self.kernel.shape, self.strides, self.padding,
-            self.output_padding, self.dilation_rate,
-        )  # fmt: skip
+            inputs.shape,
+            self.kernel.shape,
+            self.strides,
+            self.padding,
+            self.output_padding,
+            self.dilation_rate,
+        )
         axes = [
             _phase_taps(k, s, pad_left, n, m)
             for k, s, (pad_left, _), n, m in zip(
@@ -154,10 +158,13 @@ def _phase_taps(kernel_size, stride, pad_left, length, out_length):
     outputs per phase.
     """
     offsets = {
-        r: {(r + k - pad_left) // stride: kernel_size - 1 - k
-            for k in range(kernel_size) if (r + k - pad_left) % stride == 0}
+        r: {
+            (r + k - pad_left) // stride: kernel_size - 1 - k
+            for k in range(kernel_size)
+            if (r + k - pad_left) % stride == 0
+        }
         for r in range(stride)
-    }  # fmt: skip
+    }
     every = [q for taps in offsets.values() for q in taps]
     low, high = min(every), max(every)
     picks = np.zeros((stride, high - low + 1, kernel_size), "float32")

@@ -48,9 +48,15 @@ def build_mlp(
     x = layers.Flatten(name="flatten")(inputs)
     for i, (width, rate) in enumerate(zip(units, rates), start=1):
         x = common.dense_block(
-            x, width, activation=activation, batch_norm=batch_norm, dropout=rate,
-            batch_norm_momentum=batch_norm_momentum, name=f"dense{i}", **dense_options,
-        )  # fmt: skip
+            x,
+            width,
+            activation=activation,
+            batch_norm=batch_norm,
+            dropout=rate,
+            batch_norm_momentum=batch_norm_momentum,
+            name=f"dense{i}",
+            **dense_options,
+        )
     outputs = common.classifier_head(x, num_classes, output_activation, **dense_options)
     return keras.Model(inputs, outputs, name=name)
 

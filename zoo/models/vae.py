@@ -163,9 +163,15 @@ def build_vae(
     z = keras.Input((latent_dim,), name="z")
     y = autoencoder.dense_to_map(z, start, decoder_start_channels or filters[-1], "linear")
     y = autoencoder.deconv_stack(
-        y, dec_filters, dec_strides, kernel_size=kernel_size, activation=activation,
-        output_conv=output_conv, channels=input_shape[-1], output_activation=output_activation,
-    )  # fmt: skip
+        y,
+        dec_filters,
+        dec_strides,
+        kernel_size=kernel_size,
+        activation=activation,
+        output_conv=output_conv,
+        channels=input_shape[-1],
+        output_activation=output_activation,
+    )
     decoder = keras.Model(z, y, name="decoder")
     return VAE(encoder, decoder, beta=beta, reconstruction=reconstruction, seed=seed, name=name)
 
