@@ -19,7 +19,7 @@ import zoo
 from benchmarks import publish
 from benchmarks.suite import training_data
 from benchmarks.throughput import training_rates
-from zoo import distribute
+from zoo.training import distribute
 
 
 def policies() -> list[str]:

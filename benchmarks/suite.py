@@ -279,7 +279,7 @@ def backend_ratios(directory) -> str | None:
     return "\n".join(lines)
 
 
-#: The issue's 2-conv CNN and seed 002's 5-conv one: the JAX/TF ratio of the conv nets.
+#: The issue's 2-conv CNN and IDL A2's 5-conv one: the JAX/TF ratio of the conv nets.
 INTERLEAVED_MODELS = ("cnn", "idl_fmnist_cnn")
 
 

@@ -23,7 +23,7 @@ import keras
 from matplotlib.figure import Figure
 
 import zoo
-from zoo.__main__ import parse_assignments
+from zoo.cli.commands import parse_assignments
 
 TARGETS = (0.935, 0.95)
 
@@ -100,39 +100,35 @@ def main(argv=None):
     parser.add_argument("--out", type=Path, default=Path("runs/bench/time_to_accuracy"))
     args = parser.parse_args(argv)
     keras.utils.set_random_seed(args.seed)
-    preset = zoo.get_preset(args.model)
-    fit_options = {**preset.fit, **parse_assignments(args.fit)}
-    epochs = args.epochs or fit_options.pop("epochs", 10)
-    fit_options.pop("epochs", None)
-    batch = preset.batch_size
-    data_options = {**preset.data, **parse_assignments(args.data)}
-    train = zoo.data.load(
-        "fashion_mnist", "train", batch_size=batch, seed=args.seed, **data_options
+    fit = parse_assignments(args.fit)
+    if args.epochs:
+        fit["epochs"] = args.epochs
+    preset = zoo.get_preset(args.model).merge(
+        model=parse_assignments(args.set), data=parse_assignments(args.data), fit=fit
     )
+    train = zoo.data.load("fashion_mnist", "train", seed=args.seed, **preset.data)
     test = zoo.data.load("fashion_mnist", "test", batch_size=1000)
-    model_options = parse_assignments(args.set)
-    model = zoo.build(args.model, **model_options)
+    model = preset.build()
     clock = TestAccuracyClock(test, dict(preset.evaluate))
     zoo.fit(
         model,
         train,
-        epochs=epochs,
         callbacks=[clock],
         checkpoint=False,
         tensorboard=False,
         run_dir=args.out / "run",
         seed=args.seed,
         verbose=2,
-        **fit_options,
+        **preset.fit,
     )
     result = {
         "model": args.model,
-        "model_options": model_options,
+        "model_options": parse_assignments(args.set),
         "backend": keras.backend.backend(),
-        "epochs": epochs,
-        "batch_size": batch,
-        "fit": fit_options,
-        "data": data_options,
+        "epochs": preset.epochs,
+        "batch_size": preset.batch_size,
+        "fit": dict(preset.fit),
+        "data": dict(preset.data),
         "evaluate": dict(preset.evaluate),
         "rows": clock.rows,
         "final_test_accuracy": clock.rows[-1]["test_accuracy"],

@@ -1,10 +1,10 @@
-"""Seed 003 (CMU 18-794, HW1): fully connected and convolutional classifiers on MNIST and
+"""CMU HW1 (CMU 18-794, HW1): fully connected and convolutional classifiers on MNIST and
 CIFAR-100, a hand-written cross-entropy loss, and a ResNet trained from scratch to reach
 60% on CIFAR-100.
 
 The assignment sets a target per model (the ``target`` column: 0.90 and 0.98 on MNIST,
-0.30 and 0.40 on CIFAR-100, 0.60 for the best model); the ``seed`` column is what the
-report reached. Its curves plot train and test loss; here the second curve is the
+0.30 and 0.40 on CIFAR-100, 0.60 for the best model); the ``reference`` column is what
+the report reached. Its curves plot train and test loss; here the second curve is the
 validation loss (the last 10% of the train split), and the test split is kept for the
 final score.
 
@@ -16,13 +16,13 @@ final score.
     python examples/cmu_hw1.py resnet --dataset digits --epochs 6
     python examples/cmu_hw1.py all --quick # a smoke run on mock data
 
-Both models of a step train for its --epochs (the ``epochs`` column; ``seed_epochs`` is
-the report's). The ResNets train as their presets do (SGD with momentum, learning rate
+Both models of a step train for its --epochs (the ``epochs`` column; ``reference_epochs``
+is the report's). The ResNets train as their presets do (SGD with momentum, learning rate
 0.1 on a cosine schedule, weight decay as an L2 penalty of 1e-4 on every kernel) on
 standardized images with flips and shifts.
 
-Each experiment writes results.md/.csv (the seed's accuracy next to the zoo's and the
-target), results.png, loss.png (the models' training and validation loss side by side)
+Each experiment writes results.md/.csv (the reference's accuracy next to the zoo's and
+the target), results.png, loss.png (the models' training and validation loss side by side)
 and per model the run, report, ``summary.txt`` (``model.summary()``) and figures
 (loss curves, confusion matrix, per-class accuracy, random test predictions, t-SNE of
 the layer before the head). ``resnet`` adds a grid of 10 random test images with the
@@ -33,19 +33,20 @@ import sys
 
 import numpy as np
 
-from zoo import assignment, data, plots
+from zoo import data, plots
+from zoo.cli import assignment
 from zoo.evaluation import take_examples
-from zoo.losses import CrossEntropy
-from zoo.metrics import as_labels
+from zoo.evaluation.metrics import as_labels
+from zoo.training.losses import CrossEntropy
 
-# Part 1: name, preset, the seed's test accuracy (Figures 2 and 4), the assignment's target.
-# The seed trained both for 5 epochs (Figure 1).
+# Part 1: name, preset, the reference's test accuracy (Figures 2 and 4), the assignment's
+# target. The reference trained both for 5 epochs (Figure 1).
 MNIST_MODELS = [
     ("fcn", "keras_mnist_mlp", 0.9454, 0.90),
     ("cnn", "keras_mnist_cnn", 0.9843, 0.98),
 ]
 
-# Part 2: name, family, the seed's epochs (Figure 7) and test accuracy (Figures 8-9), the
+# Part 2: name, family, the reference's epochs (Figure 7) and test accuracy (Figures 8-9), the
 # target.
 CIFAR_MODELS = [
     ("fcn", "mlp", 20, 0.3172, 0.30),
@@ -53,7 +54,7 @@ CIFAR_MODELS = [
 ]
 # The report gives no architecture, so these are the zoo's: linear layers only for the FCN
 # (as the assignment asks), conv layers then a dense layer for the CNN; batch norm with
-# PyTorch's momentum (Keras's 0.9), as the seed's.
+# PyTorch's momentum (Keras's 0.9), as the reference's.
 CIFAR_OPTIONS = {
     "fcn": {
         "hidden_units": (1024, 512, 256),
@@ -87,16 +88,21 @@ QUICK_RESNET = {"depth": 8}
 SHOWN = 10  # random test images in the resnet grid: "number of correct predictions out of 10"
 
 
-def train(ctx, name, preset, *, seed_value, target, seed_epochs, **options):
-    model, _, row = ctx.train(preset, name, seed_value=seed_value, **options)
-    row = {**row, "target": target, "seed_epochs": seed_epochs, "parameters": model.count_params()}
+def train(ctx, name, preset, *, reference, target, reference_epochs, **options):
+    model, _, row = ctx.train(preset, name, reference=reference, **options)
+    row = {
+        **row,
+        "target": target,
+        "reference_epochs": reference_epochs,
+        "parameters": model.count_params(),
+    }
     return model, row
 
 
 def mnist(ctx):
     rows = []
-    for name, preset, seed_value, target in ctx.variants(MNIST_MODELS):
-        _, row = train(ctx, name, preset, seed_value=seed_value, target=target, seed_epochs=5)
+    for name, preset, reference, target in ctx.variants(MNIST_MODELS):
+        _, row = train(ctx, name, preset, reference=reference, target=target, reference_epochs=5)
         rows.append(row)
     ctx.plot_histories(rows)
     return rows
@@ -104,15 +110,15 @@ def mnist(ctx):
 
 def cifar100(ctx):
     rows = []
-    for name, family, seed_epochs, seed_value, target in ctx.variants(CIFAR_MODELS):
-        # The head outputs logits and the loss takes their log-softmax, as the seed's did.
+    for name, family, reference_epochs, reference, target in ctx.variants(CIFAR_MODELS):
+        # The head outputs logits and the loss takes their log-softmax, as the reference's did.
         _, row = train(
             ctx,
             name,
             family,
-            seed_value=seed_value,
+            reference=reference,
             target=target,
-            seed_epochs=seed_epochs,
+            reference_epochs=reference_epochs,
             model_options={**CIFAR_OPTIONS[name], "output_activation": None},
             data_options=STANDARDIZE,
             loss=CrossEntropy(from_logits=True),
@@ -137,19 +143,19 @@ def correct_of_shown(ctx, model, name) -> int:
 
 def resnet(ctx):
     rows = []
-    for preset, seed_model, seed_value in ctx.variants(RESNETS):
+    for preset, reference_model, reference in ctx.variants(RESNETS):
         model, row = train(
             ctx,
             preset,
             preset,
-            seed_value=seed_value,
+            reference=reference,
             target=RESNET_TARGET,
-            seed_epochs=20,
+            reference_epochs=20,
             model_options=QUICK_RESNET if ctx.quick else None,
             data_options={**STANDARDIZE, "augment": RESNET_AUGMENT},
         )
         correct = correct_of_shown(ctx, model, preset)
-        rows.append({**row, "seed_model": seed_model, f"correct_of_{SHOWN}": correct})
+        rows.append({**row, "reference_model": reference_model, f"correct_of_{SHOWN}": correct})
     ctx.plot_histories(rows)
     return rows
 
@@ -158,7 +164,7 @@ STEPS = [
     assignment.Step(
         "mnist",
         mnist,
-        "Seed 003, Part 1: a fully connected net and a CNN on MNIST",
+        "CMU HW1, Part 1: a fully connected net and a CNN on MNIST",
         dataset="mnist",
         epochs=5,
         image_size=(28, 28),
@@ -166,7 +172,7 @@ STEPS = [
     assignment.Step(
         "cifar100",
         cifar100,
-        "Seed 003, Part 2: FCN and CNN with a hand-written cross-entropy",
+        "CMU HW1, Part 2: FCN and CNN with a hand-written cross-entropy",
         dataset="cifar100",
         epochs=20,
         image_size=(32, 32),
@@ -174,7 +180,7 @@ STEPS = [
     assignment.Step(
         "resnet",
         resnet,
-        "Seed 003, Part 3: ResNets from scratch, aiming at 0.60 accuracy",
+        "CMU HW1, Part 3: ResNets from scratch, aiming at 0.60 accuracy",
         dataset="cifar100",
         epochs=40,
         image_size=(32, 32),

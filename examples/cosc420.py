@@ -1,4 +1,4 @@
-"""Seed 000 (COSC420, Assignment 1): a CNN, an auto-encoder and a latent denoiser on the
+"""COSC420 A1 (COSC420, Assignment 1): a CNN, an auto-encoder and a latent denoiser on the
 Oxford flowers at 96x96.
 
 The report classifies the flowers with a 5-conv CNN (batch norm, weight decay 0.001,
@@ -10,15 +10,16 @@ flowers in 10 steps (Table 9, Figures 4 and 8). The report's coarse set is its o
 it is the first 10 classes of oxford_flowers102, with tfds's splits (1020 training
 images in all, where the report counts 6149).
 
-`unet` trains the seed's scheme and, on the same UNet and latents, a cosine noise
-schedule sampled with DDIM (``zoo.diffusion``), and scores both by the Fréchet distance
-of their samples in the features of a cosc420_cnn (without batch norm) trained in the
-same run (``zoo.quality``), next to the CAE's reconstructions (the best the latent
-space allows), pure noise and the real-vs-real floor. On the flowers it uses the seed's
-models; a stand-in, and --quick, get 32x32 images, a CAE with a linear 8x8x8 latent (a
-ReLU latent leaves channels dead) and the small `unet` preset. An epoch is one pass of
-the seed's scheme over the images (--batch-size a step, default the seed's 16, each at
-10 noise levels); DDIM takes as many steps of ten times as many images.
+`unet` trains the reference's 10-step scheme and, on the same UNet and latents, a
+cosine noise schedule sampled with DDIM (``zoo.diffusion``), and scores both by the
+Fréchet distance of their samples in the features of a cosc420_cnn (without batch norm)
+trained in the same run (``zoo.quality``), next to the CAE's reconstructions (the best
+the latent space allows), pure noise and the real-vs-real floor. On the flowers it uses
+the reference's models; a stand-in, and --quick, get 32x32 images, a CAE with a linear
+8x8x8 latent (a ReLU latent leaves channels dead) and the small `unet` preset. An epoch
+is one pass of the 10-step scheme over the images (--batch-size a step, default the
+reference's 16, each at 10 noise levels); DDIM takes as many steps of ten times as many
+images.
 
     python examples/cosc420.py cnn --epochs 50                # Table 3, confusion matrices
     python examples/cosc420.py regularisation --epochs 50     # Table 5
@@ -31,9 +32,10 @@ the seed's scheme over the images (--batch-size a step, default the seed's 16, e
         --classifier-epochs 3
     python examples/cosc420.py all --quick                    # a smoke run on mock data
 
-Each experiment writes results.md/.csv (the seed's number next to the zoo's) and,
-where the seed has numbers, results.png; `cnn` and `regularisation` add per model the
-run, report and figures (confusion matrix, per-class accuracy, predictions, t-SNE);
+Each experiment writes results.md/.csv (the reference's number next to the zoo's)
+and, where the reference has numbers, results.png; `cnn` and `regularisation` add per
+model the run, report and figures (confusion matrix, per-class accuracy, predictions,
+t-SNE);
 `cae` adds table8.md/.csv, reconstructions.png and the loss; `unet` adds noising.png
 (Figure 4), *_trajectories.png (Figure 8), */epoch_*.png about ten times a run
 (Figures 5-7), *_samples.png, the training curves and the trained models.
@@ -46,13 +48,14 @@ import keras
 import numpy as np
 
 import zoo
-from zoo import assignment, diffusion, generative, plots, quality
+from zoo import diffusion, generative, plots, quality
+from zoo.cli import assignment
 
-SEED_IMAGE_SIZE = 96  # Section 2.2
+REFERENCE_IMAGE_SIZE = 96  # Section 2.2
 COARSE_CLASSES = 10  # Table 1
-SEED_ACCURACY = {"coarse": 0.81, "fine": 0.72}  # Table 3, filters 16-256: test accuracy
+REFERENCE_ACCURACY = {"coarse": 0.81, "fine": 0.72}  # Table 3, filters 16-256: test accuracy
 
-# Table 5 on the coarse set: batch norm, weight decay, dense dropout, the seed's test accuracy.
+# Table 5 on the coarse set: batch norm, weight decay, dense dropout, the reference's test accuracy.
 REGULARISATION = [
     (False, 0.0, 0.0, 0.66),
     (False, 1e-3, 0.0, 0.66),
@@ -63,7 +66,7 @@ REGULARISATION = [
     (True, 5e-3, 0.0, 0.81),
 ]
 
-# Table 8: the seed's coarse test images -> (error mean, error std), then all ten together.
+# Table 8: the reference's coarse test images -> (error mean, error std), then all ten together.
 TABLE_8 = {
     0: (0.0265, 0.0371),
     10: (0.0260, 0.0274),
@@ -81,17 +84,17 @@ QUICK_IMAGE_SIZE = 32
 TRAJECTORIES = 10  # Figure 8: ten noise seeds through the 10 denoising steps
 
 
-# The latent denoiser's set-ups: the seed's (Tables 6-7 and 9), and the zoo's choice for
+# The latent denoiser's set-ups: the reference's (Tables 6-7 and 9), and the zoo's choice for
 # small stand-ins such as Fashion-MNIST, with Adam 1e-3 throughout.
-SEED_CAE, SEED_UNET = zoo.get_preset("cosc420_cae"), zoo.get_preset("cosc420_unet")
-SEED_SETUP = {
-    "image_size": (SEED_IMAGE_SIZE, SEED_IMAGE_SIZE),
+REFERENCE_CAE, REFERENCE_UNET = zoo.get_preset("cosc420_cae"), zoo.get_preset("cosc420_unet")
+REFERENCE_SETUP = {
+    "image_size": (REFERENCE_IMAGE_SIZE, REFERENCE_IMAGE_SIZE),
     "cae": "cosc420_cae",
     "cae_options": {},
-    "cae_fit": SEED_CAE.fit_without_epochs(),
-    "cae_batch": SEED_CAE.batch_size,
+    "cae_fit": dict(REFERENCE_CAE.fit),
+    "cae_batch": REFERENCE_CAE.batch_size,
     "unet": "cosc420_unet",
-    "learning_rate": SEED_UNET.fit["learning_rate"],
+    "learning_rate": REFERENCE_UNET.fit["learning_rate"],
 }
 SMALL_SETUP = {
     "image_size": (32, 32),
@@ -109,8 +112,9 @@ def image_size_option(parser):
         parser.add_argument(
             "--image-size",
             type=int,
-            default=SEED_IMAGE_SIZE,
-            help=f"image side (default {SEED_IMAGE_SIZE}, the seed's; 32 suits small stand-ins)",
+            default=REFERENCE_IMAGE_SIZE,
+            help=f"image side (default {REFERENCE_IMAGE_SIZE}, the reference's; "
+            "32 suits small stand-ins)",
         )
 
 
@@ -133,20 +137,22 @@ def unet_options(parser):
         help="the Fréchet scorer's (default 50, Table 3's)",
     )
     parser.add_argument(
-        "--learning-rate", type=float, help="the denoisers' (default: 1e-4, the seed's; 1e-3 small)"
+        "--learning-rate",
+        type=float,
+        help="the denoisers' (default: 1e-4, the reference's; 1e-3 small)",
     )
     parser.add_argument("--ddim-steps", type=int, default=20, help="DDIM sampling steps")
     parser.add_argument("--samples", type=int, default=5000, help="generated images to score")
 
 
 def image_size(ctx) -> tuple[int, int]:
-    """--image-size, at most 32 with --quick (the seed's 96 makes a smoke run slow)."""
+    """--image-size, at most 32 with --quick (the reference's 96 makes a smoke run slow)."""
     side = min(ctx.args.image_size, QUICK_IMAGE_SIZE) if ctx.quick else ctx.args.image_size
     return (side, side)
 
 
 def coarse_classes(ctx) -> tuple[int, ...]:
-    """The coarse set: the first 10 classes (the seed's own 10-class grouping is not public)."""
+    """The coarse set: the first 10 classes (COSC420 A1's own 10-class grouping is not public)."""
     count = zoo.data.info(ctx.dataset, ctx.args.data_dir).num_classes
     return tuple(range(min(COARSE_CLASSES, count)))
 
@@ -155,16 +161,16 @@ def class_note(ctx, classes) -> str:
     count = zoo.data.info(ctx.dataset, ctx.args.data_dir).num_classes
     if classes is None or len(classes) == count:
         return f"all {count}"
-    return f"first {len(classes)} of {count} (the seed's coarse set is its own)"
+    return f"first {len(classes)} of {count} (the reference's coarse set is its own)"
 
 
-def train_cnn(ctx, name, classes, seed_value, model_options=None, **fit_options):
+def train_cnn(ctx, name, classes, reference, model_options=None, **fit_options):
     """cosc420_cnn on ``classes`` with class-balancing augmentation (Section 2.3.1)."""
     data = {"image_size": image_size(ctx), "classes": classes, "balance": True}
     _, _, row = ctx.train(
         "cosc420_cnn",
         name,
-        seed_value=seed_value,
+        reference=reference,
         model_options=model_options,
         data_options=data,
         **fit_options,
@@ -193,13 +199,13 @@ def cnn(ctx):
     rows = []
     for grain in grains(ctx):
         classes = coarse_classes(ctx) if grain == "coarse" else None
-        rows.append(train_cnn(ctx, grain, classes, SEED_ACCURACY[grain]))
+        rows.append(train_cnn(ctx, grain, classes, REFERENCE_ACCURACY[grain]))
     return rows
 
 
 def regularisation(ctx):
     rows = []
-    for batch_norm, weight_decay, dropout, seed_value in ctx.variants(REGULARISATION):
+    for batch_norm, weight_decay, dropout, reference in ctx.variants(REGULARISATION):
         name = f"{'bn' if batch_norm else 'no_bn'}_wd{weight_decay:g}_dropout{dropout:g}"
         model_options = {
             "batch_norm": batch_norm,
@@ -207,7 +213,7 @@ def regularisation(ctx):
             "dense_dropout": dropout,
         }
         row = train_cnn(
-            ctx, name, coarse_classes(ctx), seed_value, model_options, weight_decay=weight_decay
+            ctx, name, coarse_classes(ctx), reference, model_options, weight_decay=weight_decay
         )
         rows.append(
             {**row, "batch_norm": batch_norm, "weight_decay": weight_decay, "dropout": dropout}
@@ -238,28 +244,27 @@ def cae(ctx):
         zoo.fit,
         model,
         pairs,
-        epochs=ctx.epochs,
         metrics=(),
         run_dir=ctx.out / "run",
         verbose=ctx.args.verbose,
-        **zoo.get_preset("cosc420_cae").fit_without_epochs(),
+        **zoo.get_preset("cosc420_cae").merge(fit={"epochs": ctx.epochs}).fit,
     )
     plots.plot_history(history, ctx.out / "history.png")
 
-    # Table 8 and Figure 3: the seed's test indices (those the test split has).
+    # Table 8 and Figure 3: the reference's test indices (those the test split has).
     test_x, test_y = images_and_labels(ctx, "test", **options)
     indices = [i for i in TABLE_8 if i < len(test_x)]
     errors = generative.reconstruction_errors(model, test_x, indices, labels=test_y)
     table = [
         {
             **row,
-            "seed_error_mean": TABLE_8[row["index"]][0],
-            "seed_error_std": TABLE_8[row["index"]][1],
+            "reference_error_mean": TABLE_8[row["index"]][0],
+            "reference_error_std": TABLE_8[row["index"]][1],
         }
         for row in errors.rows()
     ]
     assignment.write_table(
-        table, ctx.out, "table8", "Seed 000, Table 8: per-image squared reconstruction error"
+        table, ctx.out, "table8", "COSC420 A1, Table 8: per-image squared reconstruction error"
     )
     names = zoo.data.class_names(ctx.dataset)
     shown = test_x[indices]
@@ -274,7 +279,7 @@ def cae(ctx):
         ctx.row(
             "error mean, Table 8's test images",
             errors.overall_mean,
-            seed_value=TABLE_8_ALL[0],
+            reference=TABLE_8_ALL[0],
             metric="error_mean",
             epochs=epochs,
             seconds=seconds,
@@ -282,7 +287,7 @@ def cae(ctx):
         ctx.row(
             "error std, Table 8's test images",
             errors.overall_std,
-            seed_value=TABLE_8_ALL[1],
+            reference=TABLE_8_ALL[1],
             metric="error_std",
             epochs=epochs,
         ),
@@ -318,13 +323,12 @@ def train_scorer(ctx, setup, classes, train, test, epochs):
     zoo.fit(
         classifier,
         train,
-        epochs=epochs,
         batch_size=zoo.get_preset("cosc420_cnn").batch_size,
         run_dir=ctx.out / "scorer_run",
         checkpoint=False,
         tensorboard=False,
         verbose=ctx.args.verbose,
-        **zoo.get_preset("cosc420_cnn").fit_without_epochs(),
+        **zoo.get_preset("cosc420_cnn").merge(fit={"epochs": epochs}).fit,
     )
     return classifier, zoo.evaluate(classifier, test).accuracy
 
@@ -335,32 +339,31 @@ def train_autoencoder(ctx, setup, images, epochs):
     history = zoo.fit(
         autoencoder,
         (images, images),
-        epochs=epochs,
         batch_size=setup["cae_batch"],
         metrics=(),
         run_dir=ctx.out / "cae_run",
         checkpoint=False,
         tensorboard=False,
         verbose=ctx.args.verbose,
-        **setup["cae_fit"],
+        **{**setup["cae_fit"], "epochs": epochs},
     )
     plots.plot_history(history, ctx.out / "cae_history.png")
     return autoencoder
 
 
 def train_denoisers(ctx, setup, autoencoder, images, sample_steps, shown):
-    """The seed's scheme and DDIM on the same UNet, optimizer, steps and UNet examples a
-    step (the seed's 16 images at 10 noise levels, or 160 images). Returns ``{name:
+    """The 10-step scheme and DDIM on the same UNet, optimizer, steps and UNet examples a
+    step (the reference's 16 images at 10 noise levels, or 160 images). Returns ``{name:
     model}`` and ``{name: training seconds}``."""
     encoder, decoder = autoencoder.get_layer("encoder"), autoencoder.get_layer("decoder")
     latent = tuple(encoder.output_shape[1:])
     models = {
-        "seed": diffusion.SeedDenoiser(
+        "ten_step": diffusion.TenStepDenoiser(
             zoo.build(setup["unet"], input_shape=latent, noise_input=False),
             encoder,
             decoder,
             seed=ctx.seed,
-            name="seed_denoiser",
+            name="ten_step_denoiser",
         ),
         "ddim": diffusion.Diffusion(
             zoo.build(setup["unet"], input_shape=latent, noise_input=True),
@@ -372,7 +375,7 @@ def train_denoisers(ctx, setup, autoencoder, images, sample_steps, shown):
     }
     models["ddim"].adapt(images)
     batch = ctx.batch_size("cosc420_unet")
-    images_per_step = {"seed": batch, "ddim": batch * len(diffusion.SEED_NOISE_LEVELS)}
+    images_per_step = {"ten_step": batch, "ddim": batch * len(diffusion.TEN_STEP_NOISE_LEVELS)}
     learning_rate = ctx.args.learning_rate or setup["learning_rate"]
     seconds = {}
     for name, model in models.items():
@@ -410,13 +413,13 @@ def check_unet_options(args):
 
 def unet(ctx):
     check_unet_options(ctx.args)
-    setup = SEED_SETUP if ctx.dataset == ctx.step.dataset and not ctx.quick else SMALL_SETUP
+    setup = REFERENCE_SETUP if ctx.dataset == ctx.step.dataset and not ctx.quick else SMALL_SETUP
     classes = coarse_classes(ctx)
     options = ctx.data_options(image_size=setup["image_size"], classes=classes)
     train_x, train_y = images_and_labels(ctx, "train", **options)
     test_x, test_y = images_and_labels(ctx, "test", **options)
-    levels = len(diffusion.SEED_NOISE_LEVELS)
-    sample_steps = {"seed": levels, "ddim": ctx.args.ddim_steps}
+    levels = len(diffusion.TEN_STEP_NOISE_LEVELS)
+    sample_steps = {"ten_step": levels, "ddim": ctx.args.ddim_steps}
     if ctx.quick:  # the same sampling, two steps long
         sample_steps = dict.fromkeys(sample_steps, 2)
     shown = 2 if ctx.quick else TRAJECTORIES
@@ -452,8 +455,8 @@ def unet(ctx):
 
     latent = "x".join(map(str, autoencoder.get_layer("encoder").output_shape[1:]))
     labels = {
-        "seed": f"seed 000's scheme ({levels} noise levels, {sample_steps['seed']} steps; "
-        "Figure 8)",
+        "ten_step": f"COSC420 A1's scheme ({levels} noise levels, "
+        f"{sample_steps['ten_step']} steps; Figure 8)",
         "ddim": f"cosine schedule, DDIM ({sample_steps['ddim']} steps)",
         "cae": "CAE reconstructions of training images (the latent space's best)",
         "noise": "pure noise (uniform pixels)",
@@ -475,7 +478,7 @@ def unet(ctx):
                 "model": f"{setup['unet']} on {latent} latents" if name in models else "",
             }
         )
-    floor = scores["seed"]
+    floor = scores["ten_step"]
     rows.append(
         {
             **ctx.row(
@@ -499,12 +502,12 @@ def unet(ctx):
         }
     )
 
-    # Figures: seed 000's Figures 4 and 8, and sample grids.
+    # Figures: COSC420 A1's Figures 4 and 8, and sample grids.
     diffusion.plot_noising(
         train_x[:3],
         ctx.out / "noising.png",
         seed=ctx.seed,
-        title="Seed 000's cumulative noise levels (clamped to [0, 1])",
+        title="COSC420 A1's cumulative noise levels (clamped to [0, 1])",
     )
     for name in models:
         diffusion.plot_trajectories(
@@ -518,7 +521,7 @@ STEPS = [
     assignment.Step(
         "cnn",
         cnn,
-        "Seed 000: the flowers CNN, coarse and fine (Table 3, Figures 1-2)",
+        "COSC420 A1: the flowers CNN, coarse and fine (Table 3, Figures 1-2)",
         dataset="oxford_flowers102",
         epochs=50,
         arguments=cnn_options,
@@ -526,7 +529,7 @@ STEPS = [
     assignment.Step(
         "regularisation",
         regularisation,
-        "Seed 000: batch norm x weight decay x dropout on the coarse set (Table 5)",
+        "COSC420 A1: batch norm x weight decay x dropout on the coarse set (Table 5)",
         dataset="oxford_flowers102",
         epochs=50,
         arguments=image_size_option,
@@ -534,7 +537,7 @@ STEPS = [
     assignment.Step(
         "cae",
         cae,
-        "Seed 000: the auto-encoder's reconstruction errors (Table 8, Figure 3)",
+        "COSC420 A1: the auto-encoder's reconstruction errors (Table 8, Figure 3)",
         dataset="oxford_flowers102",
         epochs=150,
         arguments=image_size_option,
@@ -542,7 +545,7 @@ STEPS = [
     assignment.Step(
         "unet",
         unet,
-        "Seed 000: the 10-step latent denoiser against DDIM, by Fréchet distance (Figure 8)",
+        "COSC420 A1: the 10-step latent denoiser against DDIM, by Fréchet distance (Figure 8)",
         dataset="oxford_flowers102",
         epochs=1000,
         arguments=unet_options,

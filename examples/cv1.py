@@ -1,8 +1,8 @@
-"""Seed 001 (UvA Computer Vision 1 lab, part 2): an MLP and LeNet-5 on CIFAR-100, a
+"""CV1 (UvA Computer Vision 1 lab, part 2): an MLP and LeNet-5 on CIFAR-100, a
 one-at-a-time hyperparameter sweep, a tuned CNN and its ablations, and transfer of that
 CNN to a 5-class subset of STL-10.
 
-Images are 32x32 and standardised per channel (the seed's Normalize). The tuned CNN
+Images are 32x32 and standardised per channel (the reference's Normalize). The tuned CNN
 (Section 1.7) is LeNet-5 with two more convolutions and one more dense layer, batch
 norm, ReLU and dropout 0.55 on its first two dense layers, trained with SGD (momentum
 0.9) at learning rate 3e-3 halved every 10 epochs, weight decay 1e-3, batch 64, on
@@ -19,7 +19,7 @@ flipped, rotated (10 degrees) and colour-jittered images.
         --target digits --target-classes 5,6,7,8,9       # every experiment on a stand-in
     python examples/cv1.py all --quick                   # a smoke run on mock data
 
-Each experiment writes results.md/.csv (the seed's numbers next to the zoo's),
+Each experiment writes results.md/.csv (the reference's numbers next to the zoo's),
 results.png, and per model the run, report and figures (confusion matrix, per-class
 accuracy as in Figures 16-17, predictions, t-SNE). `baseline` adds classes.md/.csv (the
 5 best and 5 worst classes per model), `sweep` its search directory (KerasTuner's
@@ -34,7 +34,7 @@ import sys
 
 import zoo
 from tuning import search, spaces
-from zoo import assignment
+from zoo.cli import assignment
 from zoo.data import pipeline, sources
 
 DATA = {"normalize": "standardize"}
@@ -60,12 +60,12 @@ TUNED_BATCH = 64
 QUICK_TRIALS, QUICK_BATCHES = 2, 2  # the sweep's smoke run: two settings on two batches
 
 # Table 3: accuracy, precision, recall, F1.
-SEED_METRICS = {
+REFERENCE_METRICS = {
     "mlp": (0.2284, 0.2283, 0.2284, 0.2190),
     "cnn": (0.2016, 0.1837, 0.2016, 0.1793),
     "tuned": (0.5169, 0.5154, 0.5169, 0.5135),
 }
-# The lab's 5-class STL-10 subset (the seed does not name them): its animals but the cat.
+# The lab's 5-class STL-10 subset (the reference does not name them): its animals but the cat.
 STL10_CLASSES = ("bird", "deer", "dog", "horse", "monkey")
 
 
@@ -74,13 +74,13 @@ def tuned_fit(**changes) -> dict:
     return {**TUNED_FIT, "schedule": "step", **TUNED_DECAY, **changes}
 
 
-def with_metrics(row, report, seed=None):
-    """The row with precision, recall and F1 (macro), each beside the seed's (Table 3)."""
-    seed = seed or (None,) * 4
+def with_metrics(row, report, reference=None):
+    """The row with precision, recall and F1 (macro), each beside the reference's (Table 3)."""
+    reference = reference or (None,) * 4
     extra = {}
-    for metric, seed_value in zip(("precision", "recall", "f1"), seed[1:]):
+    for metric, value in zip(("precision", "recall", "f1"), reference[1:]):
         extra[metric] = getattr(report, metric)
-        extra[f"seed {metric}"] = seed_value
+        extra[f"reference {metric}"] = value
     return {**row, **extra}
 
 
@@ -97,13 +97,13 @@ def plot_runs(ctx, rows):
         ctx.plot_histories(rows, f"{metric}.png", metric=metric)
 
 
-def train_tuned(ctx, name, *, seed_value=None, model_options=None, data_options=None, **fit):
+def train_tuned(ctx, name, *, reference=None, model_options=None, data_options=None, **fit):
     """The tuned CNN (Section 1.7), with ``model_options``/``data_options``/``fit`` changed."""
     data = {**DATA, "augment": TUNED_AUGMENT, **(data_options or {})}
     model, report, row = ctx.train(
         "lenet5",
         name,
-        seed_value=seed_value,
+        reference=reference,
         model_options={**TUNED_CNN, **(model_options or {})},
         data_options=data,
         **tuned_fit(**fit),
@@ -117,11 +117,11 @@ def train_tuned(ctx, name, *, seed_value=None, model_options=None, data_options=
 def baseline(ctx):
     rows, classes = [], []
     for name, preset in ctx.variants([("mlp", "cv1_mlp"), ("cnn", "lenet5")]):
-        seed = SEED_METRICS[name]
+        reference = REFERENCE_METRICS[name]
         _, report, row = ctx.train(
-            preset, name, seed_value=seed[0], data_options=DATA, **BASELINE_FIT
+            preset, name, reference=reference[0], data_options=DATA, **BASELINE_FIT
         )
-        rows.append(with_metrics(row, report, seed))
+        rows.append(with_metrics(row, report, reference))
         for rank, (best, worst) in enumerate(
             zip(report.best_classes(5), report.worst_classes(5)), start=1
         ):
@@ -135,7 +135,7 @@ def baseline(ctx):
                     "worst accuracy": worst[1],
                 }
             )
-    title = "Seed 001 Figures 16-17: the 5 best and 5 worst classes per model"
+    title = "CV1 Figures 16-17: the 5 best and 5 worst classes per model"
     assignment.write_table(classes, ctx.out, "classes", title)
     return rows
 
@@ -170,7 +170,7 @@ def sweep(ctx):
     for trial in sorted(trials, key=lambda t: t["trial"]):
         changed = [f"{hp}={trial[hp]}" for hp, lab in baseline_labels.items() if trial[hp] != lab]
         settings[trial["trial"]] = ", ".join(changed) or "baseline"
-        # --epochs caps the epochs hyperparameter (tuning.ZooHyperModel.options).
+        # --epochs caps the epochs hyperparameter (tuning.ZooHyperModel.recipe).
         epochs = min(trial["epochs"], ctx.epochs)
         row = ctx.row(
             settings[trial["trial"]], trial["score"], metric="val_accuracy", epochs=epochs
@@ -214,15 +214,15 @@ ABLATIONS = [
 def ablations(ctx):
     rows = []
     for name, model_options, data_options in ctx.variants(ABLATIONS):
-        seed = SEED_METRICS.get(name)
+        reference = REFERENCE_METRICS.get(name)
         _, report, row = train_tuned(
             ctx,
             name,
-            seed_value=seed[0] if seed else None,
+            reference=reference[0] if reference else None,
             model_options=model_options,
             data_options=data_options,
         )
-        rows.append(with_metrics(row, report, seed))
+        rows.append(with_metrics(row, report, reference))
     plot_runs(ctx, rows)
     return rows
 
@@ -243,7 +243,7 @@ def transfer(ctx):
             target,
             "transfer",
             target_classes,
-            seed_value=0.5825,  # Section 1.10
+            reference=0.5825,  # Section 1.10
         )
     )
     scratch = build_tuned(ctx, target, target_classes)
@@ -257,12 +257,12 @@ def build_tuned(ctx, dataset, classes):
     return zoo.build("lenet5", **spec.model_options(ctx.step.image_size, classes), **TUNED_CNN)
 
 
-def train_on_classes(ctx, model, dataset, name, classes, seed_value=None):
+def train_on_classes(ctx, model, dataset, name, classes, reference=None):
     """Train and score ``model`` on ``classes`` of ``dataset`` (all when None)."""
     _, _, row = ctx.train(
         model,
         name,
-        seed_value=seed_value,
+        reference=reference,
         dataset=dataset,
         data_options={**DATA, "augment": TUNED_AUGMENT, "classes": classes},
         **tuned_fit(),
@@ -328,7 +328,7 @@ STEPS = [
     assignment.Step(
         "baseline",
         baseline,
-        "Seed 001 Table 3: the baseline MLP vs LeNet-5",
+        "CV1 Table 3: the baseline MLP vs LeNet-5",
         dataset="cifar100",
         epochs=100,
         image_size=(32, 32),
@@ -336,7 +336,7 @@ STEPS = [
     assignment.Step(
         "sweep",
         sweep,
-        "Seed 001 Tables 1-2: LeNet-5, one hyperparameter at a time",
+        "CV1 Tables 1-2: LeNet-5, one hyperparameter at a time",
         dataset="cifar100",
         epochs=500,
         image_size=(32, 32),
@@ -345,7 +345,7 @@ STEPS = [
     assignment.Step(
         "optimizers",
         optimizers,
-        "Seed 001 Figure 5: SGD with step decay vs Adam",
+        "CV1 Figure 5: SGD with step decay vs Adam",
         dataset="cifar100",
         epochs=30,
         batch_size=TUNED_BATCH,
@@ -354,7 +354,7 @@ STEPS = [
     assignment.Step(
         "ablations",
         ablations,
-        "Seed 001 Figures 7-10: the tuned CNN without BN, augmentation or dropout",
+        "CV1 Figures 7-10: the tuned CNN without BN, augmentation or dropout",
         dataset="cifar100",
         epochs=50,
         batch_size=TUNED_BATCH,
@@ -363,7 +363,7 @@ STEPS = [
     assignment.Step(
         "transfer",
         transfer,
-        "Seed 001 Section 1.10: the tuned CNN from CIFAR-100 to STL-10",
+        "CV1 Section 1.10: the tuned CNN from CIFAR-100 to STL-10",
         dataset="cifar100",
         epochs=50,
         batch_size=TUNED_BATCH,

@@ -1,13 +1,13 @@
-"""Seed 002 (Leiden, Introduction to Deep Learning, assignment 2): Keras's MNIST examples,
+"""IDL A2 (Leiden, Introduction to Deep Learning, assignment 2): Keras's MNIST examples,
 hyperparameter searches on Fashion-MNIST and their transfer to CIFAR-10 (task 1), analog
 clocks read in seven framings (task 2), and a CAE, a VAE and a GAN (task 3).
 
 The searches train every setting for at most 50 epochs with early stopping (patience 5),
-as the seed did, and resume when run again with the same --out. Clock errors are the
+as the reference did, and resume when run again with the same --out. Clock errors are the
 common-sense error in minutes (Table 9 gives hours: 0.1921 h is 11.5 min). The generative
 models' samples are scored by a Fréchet distance in the features of a zoo classifier
 trained on the same images (no Inception weights can be downloaded), next to pure noise
-and the real-vs-real floor. Without --epochs every model trains for the seed's epochs.
+and the real-vs-real floor. Without --epochs every model trains for the reference's epochs.
 
     python examples/idl_a2.py mnist                       # Table 1 (20 and 12 epochs)
     python examples/idl_a2.py fmnist-mlp                  # Tables 2-4: two grid searches
@@ -20,13 +20,13 @@ and the real-vs-real floor. Without --epochs every model trains for the seed's e
     python examples/idl_a2.py generative --folder ~/data/butterflies   # Figures 9-13
     python examples/idl_a2.py all --quick                 # a smoke run on mock data
 
-Each experiment writes results.md/.csv (the seed's numbers next to the zoo's) and
-results.png into --out/<experiment>/, with its figures: per trained classifier its run,
-report and figures; per search KerasTuner's trials, results.csv/png and the accuracy
-curves of the reported settings (the three best, and the settings the seed reported);
-the clocks' error histograms (errors.png); per generative data set reconstructions,
-latent traversals (the seed's coordinates), walks between test images, samples,
-training curves and the models (vae.keras, gan.keras).
+Each experiment writes results.md/.csv (the reference's numbers next to the zoo's)
+and results.png into --out/<experiment>/, with its figures: per trained classifier its
+run, report and figures; per search KerasTuner's trials, results.csv/png and the
+accuracy curves of the reported settings (the three best, and the settings the
+reference reported); the clocks' error histograms (errors.png); per generative data set
+reconstructions, latent traversals (the reference's coordinates), walks between test
+images, samples, training curves and the models (vae.keras, gan.keras).
 """
 
 import argparse
@@ -39,7 +39,8 @@ import numpy as np
 
 import tuning
 import zoo
-from zoo import assignment, generative, plots, quality
+from zoo import generative, plots, quality
+from zoo.cli import assignment
 
 QUICK_TRIALS = 2  # --quick: the first two settings of a search
 QUICK_STEPS = 1  # --quick: batches per epoch (and test batches of a search)
@@ -48,8 +49,8 @@ QUICK_BATCH = 8  # --quick: the mock splits hold 48 images; the GAN drops partia
 
 # Task 1.1, Table 1: test accuracy. Keras's mnist_cnn compiled Adadelta with its default
 # learning rate, which Keras lowered from 1.0 (the preset, the example's own) to 0.001;
-# the seed's 0.8891 after 12 epochs fits 0.001.
-MNIST = [  # row, preset, fit options, seed's test accuracy
+# the reference's 0.8891 after 12 epochs fits 0.001.
+MNIST = [  # row, preset, fit options, the reference's test accuracy
     ("mlp", "keras_mnist_mlp", {}, 0.9837),
     ("cnn_adadelta_0.001", "keras_mnist_cnn", {"learning_rate": 1e-3}, 0.8891),
     ("cnn", "keras_mnist_cnn", {}, None),
@@ -58,19 +59,20 @@ MNIST = [  # row, preset, fit options, seed's test accuracy
 
 def mnist(ctx):
     rows = []
-    for name, preset, fit, seed_value in ctx.variants(MNIST):
-        _, _, row = ctx.train(preset, name, seed_value=seed_value, **fit)
+    for name, preset, fit, reference in ctx.variants(MNIST):
+        _, _, row = ctx.train(preset, name, reference=reference, **fit)
         rows.append(row)
     return rows
 
 
-# Task 1.2, Fashion-MNIST: the seed's top three test accuracies (Table 4 for the MLP,
-# Table 7 for the CNN) face our three best settings by validation accuracy; the
-# settings it reported alone face their own numbers. Labels are the spaces' (tuning.seeds).
+# Task 1.2, Fashion-MNIST: the reference's top three test accuracies (Table 4 for the
+# MLP, Table 7 for the CNN) face our three best settings by validation accuracy; the
+# settings it reported alone face their own numbers. Labels are the spaces'
+# (tuning.references).
 MLP_GRID_TOP = (None,)  # Table 3 gives the grid's best setting, not its accuracy
 MLP_GRID_SETTINGS = [
     (
-        "the seed's best without dropout",
+        "the reference's best without dropout",
         {
             "kernel_initializer": "glorot_uniform",
             "activation": "sigmoid",
@@ -110,7 +112,7 @@ CNN_SETTINGS = [
     ("Adam 0.001", {"optimizer": "adam_1e-3"}, 0.9116),
     ("Adam 0.01", {"optimizer": "adam_1e-2"}, 0.8732),
 ]
-CNN_SETTINGS = [(name, {**BEST_CNN, **change}, seed) for name, change, seed in CNN_SETTINGS]
+CNN_SETTINGS = [(name, {**BEST_CNN, **change}, ref) for name, change, ref in CNN_SETTINGS]
 
 
 def fmnist_mlp(ctx):
@@ -122,9 +124,9 @@ def fmnist_cnn(ctx):
     return search(ctx, "idl_fmnist_cnn", "cnn", "oneatatime", CNN_TOP, CNN_SETTINGS)
 
 
-def search(ctx, space, name, tuner, seed_top, settings):
+def search(ctx, space, name, tuner, reference_top, settings):
     """Run (or resume) a search in ``ctx.out/name``; rows for its best trials and for the
-    seed's own settings, each scored on the test split by its best checkpoint."""
+    reference's own settings, each scored on the test split by its best checkpoint."""
     directory = ctx.out / name
     trials = tuning.run(
         space,
@@ -139,10 +141,10 @@ def search(ctx, space, name, tuner, seed_top, settings):
         verbose=min(ctx.args.verbose, 1),
     )
     done = [t for t in trials if "rank" in t]
-    chosen = [(f"{name} top {t['rank']}", t, s) for t, s in zip(done, seed_top)]
-    for label, values, seed_value in settings:
+    chosen = [(f"{name} top {t['rank']}", t, s) for t, s in zip(done, reference_top)]
+    for label, values, reference in settings:
         found = [t for t in done if all(t[hp] == v for hp, v in values.items())]
-        chosen += [(f"{name}: {label}", t, seed_value) for t in found]
+        chosen += [(f"{name}: {label}", t, reference) for t in found]
     test = zoo.data.load(ctx.dataset, "test", data_dir=ctx.args.data_dir)
     test = test.take(QUICK_STEPS) if ctx.quick else test
     runs = {t["trial"]: directory / f"trial_{t['trial']}" / "run" for _, t, _ in chosen}
@@ -152,12 +154,12 @@ def search(ctx, space, name, tuner, seed_top, settings):
     }
     names = list(tuning.get(space).values)
     rows = []
-    for label, t, seed_value in chosen:
+    for label, t, reference in chosen:
         epochs = len((runs[t["trial"]] / "history.csv").read_text().splitlines()) - 1
         row = ctx.row(
             label,
             accuracy[t["trial"]],
-            seed_value=seed_value,
+            reference=reference,
             metric="test_accuracy",
             epochs=epochs,
         )
@@ -187,7 +189,7 @@ def search_options(parser):
 
 
 # Task 1.2, Table 8: the Fashion-MNIST settings trained on CIFAR-10 (test accuracy).
-CIFAR10 = [  # row, preset, model options, fit options, seed's test accuracy
+CIFAR10 = [  # row, preset, model options, fit options, the reference's test accuracy
     ("mlp_top1", "idl_fmnist_mlp", {}, {}, 0.4559),
     ("mlp_top2", "idl_fmnist_mlp", {"dropout": 0.0}, {}, 0.4735),
     ("mlp_top3", "idl_fmnist_mlp", {"hidden_units": (128,), "dropout": 0.1}, {}, 0.4304),
@@ -213,14 +215,14 @@ CIFAR10 = [  # row, preset, model options, fit options, seed's test accuracy
 
 def cifar10(ctx):
     rows = []
-    for name, preset, options, fit, seed_value in ctx.variants(CIFAR10):
-        _, _, row = ctx.train(preset, name, seed_value=seed_value, model_options=options, **fit)
+    for name, preset, options, fit, reference in ctx.variants(CIFAR10):
+        _, _, row = ctx.train(preset, name, reference=reference, model_options=options, **fit)
         rows.append(row)
     return rows
 
 
-# Task 2, Table 9: the common-sense error of each framing, the seed's in hours.
-CLOCKS = [  # row, preset, model options, seed's error in hours
+# Task 2, Table 9: the common-sense error of each framing, the reference's in hours.
+CLOCKS = [  # row, preset, model options, the reference's error in hours
     ("regression", "clock_regression", {}, 0.7053),
     ("classification_24", "clock_classification", {"num_classes": 24}, 0.6206),
     ("classification_72", "clock_classification", {"num_classes": 72}, 0.9517),
@@ -229,7 +231,7 @@ CLOCKS = [  # row, preset, model options, seed's error in hours
     ("sincos", "clock_sincos", {}, 0.3447),
     ("final", "clock_final", {}, 0.1921),
 ]
-DIVERGED = {"classification_720": "the seed's did not converge"}
+DIVERGED = {"classification_720": "the reference's did not converge"}
 CLOCK_METRIC = "mean_error_minutes"
 QUICK_CLOCK = {"filters": (8, 16), "conv_dropout": 0.0, "dense_units": (32,)}  # a tiny backbone
 
@@ -243,16 +245,16 @@ def clocks(ctx):
         else:
             options = {**options, **(QUICK_CLOCK if ctx.quick else {})}
             _, report, row = ctx.train(
-                preset, name, seed_value=60 * hours, metric=CLOCK_METRIC, model_options=options
+                preset, name, reference=60 * hours, metric=CLOCK_METRIC, model_options=options
             )
         details = {k: report.to_dict()[k] for k in ("median_error_minutes", "within_5_minutes")}
-        rows.append({**row, "seed_hours": hours, "note": DIVERGED.get(name, ""), **details})
+        rows.append({**row, "reference_hours": hours, "note": DIVERGED.get(name, ""), **details})
         reports.append(report)
     plots.plot_clock_errors(reports, ctx.out / "errors.png", labels=[r["experiment"] for r in rows])
     return rows
 
 
-def score_trained(ctx, name, seed_value):
+def score_trained(ctx, name, reference):
     """The model an earlier run trained (``--trained``), read on this run's test clocks."""
     path = ctx.args.trained / name / "run" / "best.keras"
     if not path.exists():
@@ -262,7 +264,7 @@ def score_trained(ctx, name, seed_value):
         )
     test = zoo.data.load(ctx.dataset, "test", **ctx.data_options())
     report = zoo.clock.evaluate(keras.models.load_model(path), test)
-    return report, ctx.row(name, report.mean, seed_value=seed_value, metric=CLOCK_METRIC)
+    return report, ctx.row(name, report.mean, reference=reference, metric=CLOCK_METRIC)
 
 
 def clock_options(parser):
@@ -281,9 +283,9 @@ def clock_options(parser):
     )
 
 
-# Task 3, Table 10 and Figures 9-13: epochs and latent coordinates (the seed counts them
-# from 1). MNIST's models are the presets; the butterflies (a folder) took 64x64x3 images,
-# for which the VAE's decoder mirrors its four strided convs.
+# Task 3, Table 10 and Figures 9-13: epochs and latent coordinates (the reference counts
+# them from 1). MNIST's models are the presets; the butterflies (a folder) took 64x64x3
+# images, for which the VAE's decoder mirrors its four strided convs.
 @dataclasses.dataclass(frozen=True)
 class Part:
     cae: str | None
@@ -361,7 +363,7 @@ def train_generative(ctx, source, shape, part, class_names):
     models, runs = {}, {}
     if part.cae:
         models["CAE"] = zoo.build(part.cae, input_shape=shape)
-        cae_fit = zoo.get_preset(part.cae).fit_without_epochs()
+        cae_fit = {k: v for k, v in zoo.get_preset(part.cae).fit.items() if k != "epochs"}
         runs["CAE"] = train("cae", models["CAE"], data("image"), part.cae, **cae_fit, metrics=())
     images = data(drop_remainder=True)  # whole batches, as the GAN's train step wants
     models["VAE"] = zoo.build("vae", input_shape=shape, seed=ctx.seed, **part.vae_options)
@@ -396,7 +398,7 @@ def train_generative(ctx, source, shape, part, class_names):
                 ctx.args.classifier_epochs,
                 out,
                 "classifier",
-                **zoo.get_preset("idl_fmnist_cnn").fit_without_epochs(),
+                **{k: v for k, v in zoo.get_preset("idl_fmnist_cnn").fit.items() if k != "epochs"},
             )
         rows += score_samples(ctx, classifier, test_x, fakes, runs, label)
     draw_generative(ctx, out, part, models, fakes, test_x, test_y, class_names)
@@ -544,7 +546,7 @@ def generative_options(parser):
     parser.add_argument(
         "--folder",
         type=Path,
-        help="an image folder (root/<split>/<label>/<image>, e.g. the seed's butterflies) "
+        help="an image folder (root/<split>/<label>/<image>, e.g. the reference's butterflies) "
         "to train the VAE and the GAN on as well, at 64x64x3",
     )
     parser.add_argument(
@@ -565,14 +567,14 @@ STEPS = [
     assignment.Step(
         "mnist",
         mnist,
-        "Seed 002 Table 1: Keras's mnist_mlp and mnist_cnn (test accuracy)",
+        "IDL A2 Table 1: Keras's mnist_mlp and mnist_cnn (test accuracy)",
         dataset="mnist",
         epochs=None,
     ),
     assignment.Step(
         "fmnist-mlp",
         fmnist_mlp,
-        "Seed 002 Tables 2-4: the MLP searches on Fashion-MNIST",
+        "IDL A2 Tables 2-4: the MLP searches on Fashion-MNIST",
         dataset="fashion_mnist",
         epochs=50,
         arguments=search_options,
@@ -580,7 +582,7 @@ STEPS = [
     assignment.Step(
         "fmnist-cnn",
         fmnist_cnn,
-        "Seed 002 Tables 5-7: the CNN search on Fashion-MNIST",
+        "IDL A2 Tables 5-7: the CNN search on Fashion-MNIST",
         dataset="fashion_mnist",
         epochs=50,
         arguments=search_options,
@@ -588,7 +590,7 @@ STEPS = [
     assignment.Step(
         "cifar10",
         cifar10,
-        "Seed 002 Table 8: the Fashion-MNIST settings on CIFAR-10",
+        "IDL A2 Table 8: the Fashion-MNIST settings on CIFAR-10",
         dataset="cifar10",
         epochs=50,
         image_size=(32, 32),
@@ -596,7 +598,7 @@ STEPS = [
     assignment.Step(
         "clocks",
         clocks,
-        "Seed 002 Table 9: every clock framing (common-sense error, minutes)",
+        "IDL A2 Table 9: every clock framing (common-sense error, minutes)",
         dataset="clocks",
         epochs=None,
         labels="time",
@@ -605,7 +607,7 @@ STEPS = [
     assignment.Step(
         "generative",
         generative_models,
-        "Seed 002 Figures 9-13: CAE, VAE and GAN (reconstruction error, Fréchet distance)",
+        "IDL A2 Figures 9-13: CAE, VAE and GAN (reconstruction error, Fréchet distance)",
         dataset="mnist",
         epochs=None,
         image_size=(28, 28),

@@ -1,7 +1,7 @@
-"""Seed 004 (KTH EQ2425, Project 3): a 3-conv CNN on CIFAR-10 and the report's variants.
+"""KTH P3 (KTH EQ2425, Project 3): a 3-conv CNN on CIFAR-10 and the report's variants.
 
 Inputs are scaled to [-0.5, 0.5]; the metric is the average top-1 recall over the
-classes (the mean of the per-class accuracies). The seed trained with SGD at learning
+classes (the mean of the per-class accuracies). The reference trained with SGD at learning
 rate 0.001, batch 64, without shuffling, for 300 epochs.
 
     python examples/kth.py default --epochs 30           # the default CNN (Figure 1)
@@ -9,19 +9,19 @@ rate 0.001, batch 64, without shuffling, for 300 epochs.
     python examples/kth.py variants --dataset fashion_mnist --epochs 3   # a stand-in
     python examples/kth.py all --quick                   # a smoke run on mock data
 
-Each experiment writes results.md/.csv (the seed's recall next to the zoo's),
+Each experiment writes results.md/.csv (the reference's recall next to the zoo's),
 results.png, and per model the run, report and figures (confusion matrix, per-class
 recall, predictions, t-SNE); `variants` adds the training loss of every variant.
 """
 
 import sys
 
-from zoo import assignment
+from zoo.cli import assignment
 
 METRIC = "average_top1_recall"
 DATA = {"normalize": "centered", "shuffle": False}
 
-# name, the variant it changes, the change, the seed's average top-1 recall. The report
+# name, the variant it changes, the change, the reference's average top-1 recall. The report
 # kept a change when it helped (filters, leaky ReLU, dropout, batch norm) and built the
 # next variants on the best so far; the last three are training settings.
 VARIANTS = [
@@ -47,14 +47,14 @@ def variant_options(name: str) -> dict:
     return {**(variant_options(base) if base else {}), **change}
 
 
-def train_variant(ctx, name, seed_value):
+def train_variant(ctx, name, reference):
     options = variant_options(name)
     fit = {k: options.pop(k) for k in FIT_OPTIONS if k in options}
     data = {**DATA, **{k: options.pop(k) for k in DATA_OPTIONS if k in options}}
     _, _, row = ctx.train(
         "kth_cnn",
         name,
-        seed_value=seed_value,
+        reference=reference,
         metric=METRIC,
         model_options=options,
         data_options=data,
@@ -77,7 +77,7 @@ STEPS = [
     assignment.Step(
         "default",
         default,
-        "Seed 004: the default 3-conv CNN (average top-1 recall)",
+        "KTH P3: the default 3-conv CNN (average top-1 recall)",
         dataset="cifar10",
         epochs=30,
         image_size=(32, 32),
@@ -85,7 +85,7 @@ STEPS = [
     assignment.Step(
         "variants",
         variants,
-        "Seed 004: each variant of the report in sequence",
+        "KTH P3: each variant of the report in sequence",
         dataset="cifar10",
         epochs=30,
         image_size=(32, 32),

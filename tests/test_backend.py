@@ -99,6 +99,7 @@ def xla_flags_after_import(env):
     return result.stdout.strip().splitlines()[-1]
 
 
+@pytest.mark.integration
 def test_import_turns_ynnpack_off_unless_the_user_set_xla_flags():
     env = {k: v for k, v in os.environ.items() if k != "XLA_FLAGS"}
     assert xla_flags_after_import(env) == YNNPACK_OFF

@@ -3,6 +3,7 @@
 import json
 
 import keras
+import pytest
 
 import zoo
 from benchmarks import flops, suite
@@ -27,9 +28,10 @@ def test_flops_counted_from_layers_of_nested_models():
     assert flops.training_flops(both) == 3 * 2 * (conv_macs + dense_macs + deconv_macs)
 
 
-def test_suite_smoke_rows(tmp_path):
-    # Fashion-MNIST is not prepared in tmp_path, so the pipeline is measured on digits.
-    result = suite.run(["idl_fmnist_mlp"], smoke=True, data_dir=tmp_path)
+@pytest.mark.integration
+def test_suite_smoke_rows(data_dir, tmp_path):
+    # Fashion-MNIST is not prepared in data_dir, so the pipeline is measured on digits.
+    result = suite.run(["idl_fmnist_mlp"], smoke=True, data_dir=data_dir)
     assert result["backend"] == keras.backend.backend()
     assert result["matmul_gflops"] > 0
     (row,) = result["rows"]
@@ -64,8 +66,8 @@ def test_time_to_accuracy_figure_with_and_without_points_near_the_targets(tmp_pa
         assert path.stat().st_size > 10_000
 
 
-def test_pipeline_benchmark_smoke_rows(tmp_path):
-    result = pipeline_benchmark.run(smoke=True, data_dir=tmp_path)  # digits, made here
+def test_pipeline_benchmark_smoke_rows(data_dir):
+    result = pipeline_benchmark.run(smoke=True, data_dir=data_dir)
     variants = {(row["kind"], row["variant"]) for row in result["rows"]}
     assert variants == {
         (kind, variant)
@@ -76,6 +78,7 @@ def test_pipeline_benchmark_smoke_rows(tmp_path):
     assert "| augmented | seeded |" in pipeline_benchmark.table(result)
 
 
+@pytest.mark.integration
 def test_options_benchmark_rows_per_policy_and_xla_setting():
     from benchmarks import options
 
@@ -95,10 +98,10 @@ def test_options_benchmark_rows_per_policy_and_xla_setting():
     assert "| idl_fmnist_mlp | mixed_bfloat16 | auto |" in options.table(result)
 
 
-def test_feeds_benchmark_times_the_pipeline_against_arrays(tmp_path):
+def test_feeds_benchmark_times_the_pipeline_against_arrays(data_dir):
     from benchmarks import feeds
 
-    result = feeds.run(["idl_fmnist_mlp"], smoke=True, data_dir=tmp_path)  # digits, made here
+    result = feeds.run(["idl_fmnist_mlp"], smoke=True, data_dir=data_dir)
     (row,) = result["rows"]
     assert row["images"] == 256
     assert set(row["rounds"]) == {"zoo.data.load", "arrays"}
@@ -106,10 +109,10 @@ def test_feeds_benchmark_times_the_pipeline_against_arrays(tmp_path):
     assert "| idl_fmnist_mlp |" in feeds.table(result)
 
 
-def test_trust_benchmark_times_precise_bn_and_the_data_checks(tmp_path):
+def test_trust_benchmark_times_precise_bn_and_the_data_checks(data_dir):
     from benchmarks import trust
 
-    train = zoo.data.load("digits", batch_size=128, image_size=(28, 28), data_dir=tmp_path)
+    train = zoo.data.load("digits", batch_size=128, image_size=(28, 28), data_dir=data_dir)
     train = train.take(2)
     for result in (trust.precise_bn_cost(train, rounds=1), trust.check_cost(train, rounds=1)):
         assert result["ratio"] > 0 and all(v > 0 for v in result.values())

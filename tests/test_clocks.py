@@ -1,13 +1,16 @@
 """The clocks dataset, the clock framings, their models and the common-sense error."""
 
+import json
+
 import keras
 import numpy as np
 import pytest
 
 import zoo
-from zoo import clock, experiment
+from zoo import clock
+from zoo.cli import experiment
 from zoo.data import clocks
-from zoo.metrics import common_sense_error
+from zoo.evaluation.metrics import common_sense_error
 
 FRAMINGS = [
     ("regression", None),
@@ -185,7 +188,7 @@ def test_the_multihead_model_has_an_hour_and_a_minute_head():
     assert model.get_layer("hour").units == 12 and model.get_layer("minute").units == 1
 
 
-def test_the_final_model_is_fine_tuned_as_in_seed_002():
+def test_the_final_model_is_fine_tuned_as_in_idl_a2():
     backbone = zoo.build("clock_final").get_layer("backbone")
     kinds = {type(layer).__name__ for layer in backbone.layers}
     assert {"LeakyReLU", "BatchNormalization", "Dropout"} <= kinds
@@ -217,31 +220,39 @@ def test_the_metric_rejects_predictions_of_the_wrong_shape():
         metric.update_state(np.array([10.0, 20.0]), np.zeros((2, 3), "float32"))
 
 
-def test_clock_figures(tiny, tmp_path):
+def test_clock_figures(tiny, tmp_path, figure):
     _, train = tiny
     model = zoo.build("clock_sincos", input_shape=(32, 32, 1), filters=(8,), dense_units=())
     zoo.plots.plot_clock_predictions(model, train, tmp_path / "grid.png", n=9)
     report = clock.evaluate(model, train.take(1))
     zoo.plots.plot_clock_errors([report, report], tmp_path / "errors.png")
-    assert (tmp_path / "grid.png").stat().st_size > 0 and (tmp_path / "errors.png").exists()
+    figure(tmp_path / "grid.png")
+    figure(tmp_path / "errors.png")
 
 
-def test_an_experiment_on_clocks_writes_the_clock_report_and_figures(tiny, tmp_path):
+def test_an_experiment_on_clocks_writes_the_clock_report_and_figures(tiny, tmp_path, figure):
     data_dir, _ = tiny
     model = zoo.build("clock_sincos", input_shape=(32, 32, 1), filters=(8, 16), dense_units=(32,))
     report = experiment.run(
-        model, "clocks/tiny", tmp_path, epochs=1, data_options={"data_dir": data_dir}, verbose=0
+        model,
+        "clocks/tiny",
+        tmp_path,
+        data_options={"data_dir": data_dir},
+        fit_options={"epochs": 1},
+        verbose=0,
     )
     assert isinstance(report, clock.ClockReport) and report.errors.shape == (64,)
     summary = (tmp_path / "report.json").read_text()
     assert '"median_error_minutes"' in summary and '"train_seconds"' in summary
-    assert {p.name for p in (tmp_path / "figures").iterdir()} >= {"predictions.png", "errors.png"}
+    figure(tmp_path / "figures" / "predictions.png")
+    figure(tmp_path / "figures" / "errors.png")
 
 
-def test_the_command_line_trains_a_clock_model(tiny, tmp_path, monkeypatch):
-    from zoo.__main__ import main
+def test_the_command_line_trains_a_clock_model(tiny, tmp_path, monkeypatch, figure):
+    from zoo.cli.commands import main
 
     monkeypatch.setenv("TFDS_DATA_DIR", str(tiny[0]))
     argv = ["train", "clock_multihead", "--dataset", "clocks/tiny", "--epochs", "1"]
     main([*argv, "--out", str(tmp_path), "--verbose", "0", "--set", "filters=(8,16)"])
-    assert (tmp_path / "report.json").exists() and (tmp_path / "figures/errors.png").exists()
+    assert json.loads((tmp_path / "report.json").read_text())["model"] == "clock_multihead"
+    figure(tmp_path / "figures" / "errors.png")

@@ -35,14 +35,6 @@ def _arrays(ds):
     return np.concatenate(xs), np.concatenate(ys)
 
 
-@pytest.fixture(scope="session")
-def data_dir(tmp_path_factory):
-    """A tfds data dir with ``digits`` prepared (well under a second)."""
-    path = tmp_path_factory.mktemp("tfds")
-    zoo.data.load("digits", data_dir=path)
-    return path
-
-
 @pytest.fixture
 def mock():
     with tfds.testing.mock_data(num_examples=24):
@@ -315,6 +307,7 @@ def fashion_data_dir(fashion_raw_dir, tmp_path_factory):
     return path
 
 
+@pytest.mark.integration
 def test_fashion_mnist_prepared_from_raw_files(fashion_data_dir):
     spec = zoo.data.info("fashion_mnist", data_dir=fashion_data_dir)
     assert spec.splits == {"train": 60000, "test": 10000}
@@ -326,6 +319,7 @@ def test_fashion_mnist_prepared_from_raw_files(fashion_data_dir):
     assert x.shape == (10000, 28, 28, 1) and np.bincount(y).tolist() == [1000] * 10
 
 
+@pytest.mark.integration
 @pytest.mark.parametrize("damage", ["truncated", "corrupt"])
 def test_fashion_mnist_bad_raw_file_writes_nothing(fashion_raw_dir, tmp_path, damage):
     raw = tmp_path / "raw"

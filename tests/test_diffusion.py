@@ -1,5 +1,7 @@
-"""UNet denoisers and latent diffusion: seed 000's Table 9, its cumulative noising and
+"""UNet denoisers and latent diffusion: COSC420 A1's Table 9, its cumulative noising and
 starting noise, both schemes training and sampling on both backends, and bad input."""
+
+import zipfile
 
 import keras
 import numpy as np
@@ -31,10 +33,10 @@ def images():
     return blobs[..., None].astype(np.float32)
 
 
-def seed_denoiser(autoencoder, seed=0):
+def ten_step_denoiser(autoencoder, seed=0):
     keras.utils.set_random_seed(seed)
     unet = zoo.build("unet", noise_input=False, **TINY_UNET)
-    return diffusion.SeedDenoiser(unet, *autoencoder, seed=seed)
+    return diffusion.TenStepDenoiser(unet, *autoencoder, seed=seed)
 
 
 def ddim(autoencoder, images, seed=0):
@@ -78,7 +80,7 @@ def test_the_conditioned_unet_takes_a_noise_level():
 
 def test_the_noising_is_cumulative_clamped_and_reproducible(images):
     noisy = keras.ops.convert_to_numpy(diffusion.cumulative_noise(images, seed=3))
-    levels = len(diffusion.SEED_NOISE_LEVELS)
+    levels = len(diffusion.TEN_STEP_NOISE_LEVELS)
     assert noisy.shape == (64, levels + 1, *IMAGE)
     np.testing.assert_allclose(noisy[:, 0], images)
     assert noisy.min() >= 0.0 and noisy.max() <= 1.0
@@ -109,9 +111,9 @@ def mean_loss(model, images, steps):
     return float(np.mean([model.train_on_batch(images) for _ in range(steps)]))
 
 
-@pytest.mark.parametrize("scheme", ["seed", "ddim"])
+@pytest.mark.parametrize("scheme", ["ten_step", "ddim"])
 def test_a_few_training_steps_lower_the_loss(scheme, autoencoder, images):
-    model = seed_denoiser(autoencoder) if scheme == "seed" else ddim(autoencoder, images)
+    model = ten_step_denoiser(autoencoder) if scheme == "ten_step" else ddim(autoencoder, images)
     model.compile(optimizer=keras.optimizers.Adam(1e-2))
     first = mean_loss(model, images, 5)
     mean_loss(model, images, 30)
@@ -119,9 +121,9 @@ def test_a_few_training_steps_lower_the_loss(scheme, autoencoder, images):
     assert np.isfinite(first) and last < 0.85 * first
 
 
-@pytest.mark.parametrize("scheme", ["seed", "ddim"])
+@pytest.mark.parametrize("scheme", ["ten_step", "ddim"])
 def test_the_sampler_is_deterministic_and_in_range(scheme, autoencoder, images):
-    model = seed_denoiser(autoencoder) if scheme == "seed" else ddim(autoencoder, images)
+    model = ten_step_denoiser(autoencoder) if scheme == "ten_step" else ddim(autoencoder, images)
     steps = 3
     trajectories = model.sample(3, steps=steps, seed=5)
     assert trajectories.shape == (3, steps + 1, *IMAGE)
@@ -133,7 +135,7 @@ def test_the_sampler_is_deterministic_and_in_range(scheme, autoencoder, images):
 
 
 def test_both_schemes_save_and_load(autoencoder, images, tmp_path):
-    for model in (seed_denoiser(autoencoder), ddim(autoencoder, images)):
+    for model in (ten_step_denoiser(autoencoder), ddim(autoencoder, images)):
         path = tmp_path / f"{model.name}.keras"
         model.save(path)
         loaded = keras.models.load_model(path)
@@ -141,6 +143,30 @@ def test_both_schemes_save_and_load(autoencoder, images, tmp_path):
         np.testing.assert_allclose(
             loaded.sample(2, steps=2, seed=1), model.sample(2, steps=2, seed=1), atol=1e-6
         )
+
+
+def test_files_saved_under_the_old_name_still_load(autoencoder, tmp_path):
+    assert diffusion.SeedDenoiser is diffusion.TenStepDenoiser
+    assert diffusion.SEED_NOISE_LEVELS == diffusion.TEN_STEP_NOISE_LEVELS
+    custom = keras.saving.get_custom_objects()
+    assert custom["zoo>TenStepDenoiser"] is custom["zoo>SeedDenoiser"] is diffusion.TenStepDenoiser
+    model = ten_step_denoiser(autoencoder)
+    assert keras.saving.get_registered_name(type(model)) == "zoo>TenStepDenoiser"
+    new, old = tmp_path / "new.keras", tmp_path / "old.keras"
+    model.save(new)
+    # A file from before the rename: the same archive, the class named SeedDenoiser.
+    with zipfile.ZipFile(new) as source, zipfile.ZipFile(old, "w") as target:
+        for item in source.infolist():
+            content = source.read(item.filename)
+            if item.filename == "config.json":
+                content = content.replace(b"TenStepDenoiser", b"SeedDenoiser")
+                assert b'"zoo>SeedDenoiser"' in content
+            target.writestr(item, content)
+    loaded = keras.models.load_model(old)
+    assert type(loaded) is diffusion.TenStepDenoiser
+    np.testing.assert_allclose(
+        loaded.sample(2, steps=2, seed=1), model.sample(2, steps=2, seed=1), atol=1e-6
+    )
 
 
 def test_pixel_space_diffusion_needs_no_autoencoder(images):
@@ -152,15 +178,16 @@ def test_pixel_space_diffusion_needs_no_autoencoder(images):
     assert model.sample(2, steps=2).shape == (2, 3, *IMAGE)
 
 
-def test_the_callback_and_figures_write_their_files(autoencoder, images, tmp_path):
-    model = seed_denoiser(autoencoder)
+def test_the_callback_and_figures_write_their_files(autoencoder, images, tmp_path, figure):
+    model = ten_step_denoiser(autoencoder)
     model.compile(optimizer="adam")
     every_two = diffusion.SampleTrajectories(tmp_path / "samples", every=2, n=2, steps=3)
     model.fit(images, batch_size=32, epochs=2, verbose=0, callbacks=[every_two])
     assert [p.name for p in (tmp_path / "samples").iterdir()] == ["epoch_002.png"]
     diffusion.plot_noising(images[:2], tmp_path / "noising.png")
     diffusion.plot_trajectories(model.sample(2, steps=2), tmp_path / "trajectories.png")
-    assert (tmp_path / "noising.png").stat().st_size and (tmp_path / "trajectories.png").exists()
+    for name in ("samples/epoch_002.png", "noising.png", "trajectories.png"):
+        figure(tmp_path / name)
 
 
 def test_bad_input_is_refused_clearly(autoencoder, images):
@@ -170,7 +197,7 @@ def test_bad_input_is_refused_clearly(autoencoder, images):
         zoo.build("cosc420_unet", input_shape=(7, 7, 64), widths=(8,))
     with pytest.raises(ValueError, match="encoder makes"):
         unet = zoo.build("unet", noise_input=False, input_shape=(8, 8, 4), widths=(8,))
-        diffusion.SeedDenoiser(unet, *autoencoder)
+        diffusion.TenStepDenoiser(unet, *autoencoder)
     with pytest.raises(ValueError, match="noise-level input"):
         diffusion.Diffusion(zoo.build("unet", noise_input=False, **TINY_UNET), *autoencoder)
     with pytest.raises(ValueError, match="both `encoder` and `decoder`"):
@@ -179,10 +206,10 @@ def test_bad_input_is_refused_clearly(autoencoder, images):
         with pytest.raises(ValueError, match=r"in \(0, 1\]"):
             diffusion.cumulative_noise(images, levels)
     with pytest.raises(ValueError, match=r"in \(0, 1\]"):
-        diffusion.SeedDenoiser(
+        diffusion.TenStepDenoiser(
             zoo.build("unet", noise_input=False, **TINY_UNET), *autoencoder, noise_levels=[2.0]
         )
-    model = seed_denoiser(autoencoder)
+    model = ten_step_denoiser(autoencoder)
     for steps in (0, -1, 2.5):
         with pytest.raises(ValueError, match="`steps` must be an integer >= 1"):
             model.sample(2, steps=steps)
@@ -195,7 +222,7 @@ def test_bad_input_is_refused_clearly(autoencoder, images):
 
 
 def test_a_cae_can_have_a_linear_conv_latent(images):
-    # Seed 000's CAE keeps the ReLU on its latent conv; a diffusion model wants it signed.
+    # COSC420 A1's CAE keeps the ReLU on its latent conv; a diffusion model wants it signed.
     for activation, signed in ((None, False), ("linear", True)):
         keras.utils.set_random_seed(0)
         cae = zoo.build("cae", input_shape=IMAGE, filters=(8, 4), latent_activation=activation)

@@ -18,7 +18,7 @@ import tensorflow as tf
 
 import zoo
 from zoo.data.batches import even_batches
-from zoo.distribute import _even
+from zoo.training.distribute import _even
 
 CHILD = Path(__file__).with_name("data_parallel_child.py")
 
@@ -36,6 +36,7 @@ def two_devices():
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
+@pytest.mark.integration
 def test_two_devices_give_the_loss_curve_of_one(two_devices):
     """Including a last batch that 2 devices cannot split (cut, so both runs see the same)."""
     one, two = two_devices["one"], two_devices["two"]

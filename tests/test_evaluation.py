@@ -8,8 +8,7 @@ import pytest
 import tensorflow as tf
 from sklearn.metrics import balanced_accuracy_score
 
-from zoo import metrics
-from zoo.evaluation import Report, evaluate
+from zoo.evaluation import Report, evaluate, metrics
 
 # Ten examples of three classes (a fourth output class never occurs in the labels).
 Y_TRUE = np.array([0, 0, 0, 0, 1, 1, 1, 2, 2, 2])

@@ -1,7 +1,7 @@
-"""The example scripts (one per seed): every experiment runs in --quick mode on mock data
+"""The example scripts (one per reference): every experiment runs in --quick mode on mock data
 and writes its table and figures; bad datasets and options stop it with a clear message.
 
-Scripts are found in ``examples/``: each one that defines ``STEPS`` (``zoo.assignment``)
+Scripts are found in ``examples/``: each one that defines ``STEPS`` (``zoo.cli.assignment``)
 is tested, every step of it, so a new script or step is covered without editing this file.
 """
 
@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from zoo import assignment
+from zoo.cli import assignment
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 
@@ -37,12 +37,13 @@ def run(script, argv):
     return assignment.main(module.__doc__, module.STEPS, argv, default_out="runs/unused")
 
 
-def test_every_seed_has_a_script():
+def test_every_reference_has_a_script():
     assert {"cosc420", "cv1", "idl_a2", "cmu_hw1", "kth"} <= set(SCRIPTS)
 
 
+@pytest.mark.integration
 @pytest.mark.parametrize("script, step", CASES, ids=[f"{s}-{t}" for s, t in CASES])
-def test_quick_run_writes_table_and_figures(tmp_path, script, step):
+def test_quick_run_writes_table_and_figures(tmp_path, script, step, figure):
     assert run(script, [step, "--quick", "--out", str(tmp_path)]) == 0
     out = tmp_path / step
     with open(out / "results.csv", newline="") as f:
@@ -51,26 +52,29 @@ def test_quick_run_writes_table_and_figures(tmp_path, script, step):
     assert all(row["zoo"] not in ("", "None") for row in rows)
     assert all(row["dataset"] == "-" or row["dataset"].endswith("(mock)") for row in rows)
     assert (out / "results.md").read_text().count("\n|") == len(rows) + 2  # header, rule, rows
-    assert list(out.rglob("*.png")), "an experiment must draw its figures"
+    figures = list(out.rglob("*.png"))
+    assert figures, "an experiment must draw its figures"
+    for path in figures:
+        figure(path, min_pixels=64)
 
 
 def test_table_writer(tmp_path):
     rows = [
-        {"experiment": "a", "seed": 0.9183, "zoo": 0.91234, "epochs": 3},
-        {"experiment": "b", "seed": None, "zoo": 0.5, "epochs": 3, "note": "x"},
+        {"experiment": "a", "reference": 0.9183, "zoo": 0.91234, "epochs": 3},
+        {"experiment": "b", "reference": None, "zoo": 0.5, "epochs": 3, "note": "x"},
     ]
     text = assignment.write_table(rows, tmp_path, title="T")
     assert text.splitlines()[:4] == [
         "# T",
         "",
-        "| experiment | seed | zoo | epochs | note |",
+        "| experiment | reference | zoo | epochs | note |",
         "|---|--:|--:|--:|---|",
     ]
     assert "| a | 0.9183 | 0.9123 | 3 | - |" in text
     with open(tmp_path / "results.csv", newline="") as f:
         assert list(csv.DictReader(f))[1] == {
             "experiment": "b",
-            "seed": "",
+            "reference": "",
             "zoo": "0.5",
             "epochs": "3",
             "note": "x",

@@ -1,5 +1,5 @@
-"""Auto-encoders, VAE and GAN: seed shapes, training on both backends, saving across
-backends, image data, reconstructions, latent figures and the sample-quality score."""
+"""Auto-encoders, VAE and GAN: the references' shapes, training on both backends, saving
+across backends, image data, reconstructions, latent figures and the sample-quality score."""
 
 import os
 import subprocess
@@ -84,11 +84,6 @@ def train_batch(model, x):
         return model.train_on_batch(x, return_dict=True)
     model.compile(optimizer="adam", loss="mse")
     return model.train_on_batch(x, x, return_dict=True)
-
-
-@pytest.fixture(scope="module")
-def data_dir(tmp_path_factory):
-    return tmp_path_factory.mktemp("tfds")
 
 
 @pytest.fixture(scope="module")
@@ -216,6 +211,7 @@ def test_a_gan_step_changes_both_networks(trained, digits):
     assert int(pair.d_optimizer.iterations) == int(pair.g_optimizer.iterations) == steps + 1
 
 
+@pytest.mark.integration
 def test_vae_and_gan_saved_here_load_on_the_other_backend(trained, digits, tmp_path):
     models = trained[0]
     rng = np.random.default_rng(0)

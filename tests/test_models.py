@@ -1,19 +1,21 @@
 """Every listed model builds, predicts, trains a step and saves on the current backend."""
 
+import inspect
+
 import keras
 import numpy as np
 import pytest
 
 import zoo
 
-# Trainable parameter counts from the seeds' tables and Keras's own examples.
-SEED_PARAMETERS = [
-    ("cosc420_cnn", {}, 760_074),  # seed 000, Table 2, 10 classes
-    ("cosc420_cnn", {"num_classes": 102}, 807_270),  # seed 000, Table 2, 102 classes
-    ("kth_cnn", {}, 256_058),  # seed 004, Figure 1
+# Trainable parameter counts from the references' tables and Keras's own examples.
+REFERENCE_PARAMETERS = [
+    ("cosc420_cnn", {}, 760_074),  # COSC420 A1, Table 2, 10 classes
+    ("cosc420_cnn", {"num_classes": 102}, 807_270),  # COSC420 A1, Table 2, 102 classes
+    ("kth_cnn", {}, 256_058),  # KTH P3, Figure 1
     ("keras_mnist_mlp", {}, 669_706),  # Keras mnist_mlp.py
     ("keras_mnist_cnn", {}, 1_199_882),  # Keras mnist_cnn.py
-    ("lenet5", {}, 69_656),  # seed 001: LeNet-5 on 32x32x3, F6 = 10,164
+    ("lenet5", {}, 69_656),  # CV1: LeNet-5 on 32x32x3, F6 = 10,164
 ]
 REQUIRED = [
     "mlp",
@@ -39,8 +41,8 @@ def test_required_presets_are_listed():
     assert zoo.list_models("kth_*") == ["kth_cnn", "kth_cnn_best"]
 
 
-@pytest.mark.parametrize("name, options, expected", SEED_PARAMETERS)
-def test_parameter_counts_match_the_seeds(name, options, expected):
+@pytest.mark.parametrize("name, options, expected", REFERENCE_PARAMETERS)
+def test_parameter_counts_match_the_references(name, options, expected):
     assert trainable_parameters(zoo.build(name, **options)) == expected
 
 
@@ -52,7 +54,7 @@ def test_recipe_presets_have_valid_data_options():
     assert trainable_parameters(zoo.build("fmnist_long")) == 819_906  # the README's table
 
 
-def test_lenet5_f6_layer_has_the_seeds_10164_parameters():
+def test_lenet5_f6_layer_has_cv1s_10164_parameters():
     assert zoo.build("lenet5").get_layer("dense1").count_params() == 10_164
 
 
@@ -64,7 +66,13 @@ def test_every_classifier_is_covered():
     assert set(REQUIRED) <= set(CLASSIFIERS)
 
 
-@pytest.mark.parametrize("name", CLASSIFIERS)
+HEAVY = {"resnet56"}  # resnet20's code path, 2.8x the layers to compile
+
+
+@pytest.mark.parametrize(
+    "name",
+    [pytest.param(n, marks=pytest.mark.integration) if n in HEAVY else n for n in CLASSIFIERS],
+)
 def test_every_classifier_builds_predicts_trains_and_reloads(name, tmp_path):
     model = zoo.build(name)
     num_classes = describe_num_classes(name)
@@ -108,6 +116,37 @@ def test_describe_shows_defaults_and_preset_options():
     assert options["input_shape"] == (96, 96, 3)
     assert options["activation"] == "relu"  # builder default
     assert zoo.get_preset("idl_fmnist_cnn").fit["optimizer"] == "rmsprop"
+
+
+def test_merge_lets_overrides_win_option_by_option_and_keeps_the_preset():
+    preset = zoo.get_preset("kth_cnn")
+    recipe = preset.merge(
+        model={"activation": "leaky_relu"}, data={"batch_size": 256}, fit={"epochs": 3}
+    )
+    assert recipe.fit == {"optimizer": "sgd", "learning_rate": 1e-3, "epochs": 3}
+    assert (recipe.batch_size, recipe.epochs, preset.batch_size, preset.epochs) == (256, 3, 64, 10)
+    assert recipe.model["filters"] == (24, 48, 96) and "activation" not in preset.model
+    model = recipe.build()
+    assert isinstance(model.get_layer("conv1_act"), keras.layers.LeakyReLU)
+    assert model.name == "kth_cnn"
+    with pytest.raises(TypeError, match="Did you mean 'dropout'"):
+        zoo.get_preset("mlp").merge(model={"dropuot": 0.5})
+
+
+def test_every_preset_stage_names_options_its_stage_takes():
+    """The presets are data; a misspelt data, fit or evaluate option fails here, not at
+    the end of someone's training run."""
+    takes = {
+        "data": inspect.signature(zoo.data.load).parameters,
+        "fit": inspect.signature(zoo.fit).parameters,
+        "evaluate": inspect.signature(zoo.evaluate).parameters,
+    }
+    for name in zoo.list_models():
+        preset = zoo.get_preset(name)
+        assert preset.description and (preset.source or name == preset.family), name
+        for stage, accepted in takes.items():
+            unknown = set(getattr(preset, stage)) - set(accepted)
+            assert not unknown, f"{name}'s {stage} options {unknown} are not {stage}'s"
 
 
 def test_unknown_model_suggests_the_closest_name():
@@ -156,12 +195,12 @@ def batch_norm_momenta(model) -> set:
     }
 
 
-def test_presets_of_pytorch_seeds_keep_pytorchs_batch_norm_momentum():
+def test_presets_of_pytorch_references_keep_pytorchs_batch_norm_momentum():
     """PyTorch's momentum=0.1 is Keras's 0.9: the statistics settle in tens of steps, not
-    hundreds, as the seeds' short runs on small sets assume."""
+    hundreds, as the references' short runs on small sets assume."""
     for name in ("cosc420_cnn", "kth_cnn_best", "resnet20", "resnet56"):
         assert batch_norm_momenta(zoo.build(name)) == {0.9}, name
-    assert batch_norm_momenta(zoo.build("kth_cnn", batch_norm=True)) == {0.9}  # seed 004's BN
+    assert batch_norm_momenta(zoo.build("kth_cnn", batch_norm=True)) == {0.9}  # KTH P3's BN
     assert batch_norm_momenta(zoo.build("cnn", batch_norm=True)) == {0.99}  # Keras's default
     mlp = zoo.build("mlp", batch_norm=True, batch_norm_momentum=0.5)
     assert batch_norm_momenta(mlp) == {0.5}

@@ -208,15 +208,15 @@ def test_histories_of_several_runs_share_one_figure(tmp_path):
         plots.plot_histories(histories, metric="accuracy")
 
 
-def test_results_put_the_zoo_next_to_the_seed(tmp_path):
+def test_results_put_the_zoo_next_to_the_reference(tmp_path):
     rows = [
-        {"experiment": "default", "metric": "recall", "seed": 0.69, "zoo": 0.72},
-        {"experiment": "new", "metric": "recall", "seed": None, "zoo": 0.75},
+        {"experiment": "default", "metric": "recall", "reference": 0.69, "zoo": 0.72},
+        {"experiment": "new", "metric": "recall", "reference": None, "zoo": 0.75},
     ]
     fig = plots.plot_results(rows, tmp_path / "results.png")
     check_png(tmp_path / "results.png")
-    seed, zoo = fig.axes[0].containers
+    reference, zoo = fig.axes[0].containers
     assert [bar.get_height() for bar in zoo] == [0.72, 0.75]
-    assert seed[0].get_height() == 0.69 and np.isnan(seed[1].get_height())
+    assert reference[0].get_height() == 0.69 and np.isnan(reference[1].get_height())
     with pytest.raises(ValueError, match="No rows"):
         plots.plot_results([{"experiment": "x", "zoo": None}])

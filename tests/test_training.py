@@ -11,12 +11,11 @@ import numpy as np
 import pytest
 
 import zoo
-from zoo import experiment
+from zoo.cli import experiment
 
 
 @pytest.fixture(scope="module")
-def digits(tmp_path_factory):
-    data_dir = tmp_path_factory.mktemp("tfds")
+def digits(data_dir):
     train = zoo.data.load("digits", "train", batch_size=32, data_dir=data_dir, seed=0)
     test = zoo.data.load("digits", "test", batch_size=128, data_dir=data_dir)
     return train, test
@@ -46,7 +45,7 @@ def test_fit_writes_the_run_directory(digits, tmp_path):
     assert {"loss", "accuracy", "val_loss", "val_accuracy"} <= set(rows[0])
     best = keras.models.load_model(tmp_path / "best.keras")
     assert best.count_params() == model.count_params()
-    assert (tmp_path / "fit.json").exists()
+    assert json.loads((tmp_path / "fit.json").read_text())["status"] == "complete"
     assert any((tmp_path / "tensorboard").rglob("events.out.tfevents.*"))
     assert not (tmp_path / "backup").exists()  # removed once training ends normally
 
@@ -207,6 +206,7 @@ def test_transfer_needs_a_head():
         zoo.transfer(small_cnn(), 1)
 
 
+@pytest.mark.integration
 def test_keras_file_saved_here_loads_on_the_other_backend(digits, tmp_path):
     model = small_cnn(batch_norm=True, dense_batch_norm=True)
     zoo.fit(model, digits[0].take(5), epochs=1, run_dir=tmp_path / "run", verbose=0)
@@ -267,20 +267,19 @@ def test_step_decay_on_data_of_unknown_length(tmp_path):
     assert not [w for w in caught if "ran out of data" in str(w.message)]
 
 
-def test_experiment_on_a_class_subset_reports_those_classes(tmp_path):
-    options = {"classes": [3, 7], "data_dir": tmp_path / "tfds"}
+def test_experiment_on_a_class_subset_reports_those_classes(tmp_path, data_dir, figure):
+    options = {"classes": [3, 7], "data_dir": data_dir}
     model = zoo.build("mlp", input_shape=(8, 8, 1), num_classes=2, hidden_units=(16,))
     report = experiment.run(
         model,
         "digits",
         tmp_path / "run",
-        epochs=1,
         data_options=options,
+        fit_options={"epochs": 1, "tensorboard": False},
         verbose=0,
-        tensorboard=False,
     )
     assert report.class_names == ["3", "7"]
-    assert (tmp_path / "run" / "figures" / "confusion_matrix.png").exists()
+    figure(tmp_path / "run" / "figures" / "confusion_matrix.png")
     assert "Total params" in (tmp_path / "run" / "summary.txt").read_text()
 
 
@@ -352,8 +351,7 @@ def seeded_run(data_dir, run_dir):
     return history.history, model.get_weights()
 
 
-def test_a_seeded_fit_repeats_exactly(tmp_path):
-    data_dir = tmp_path / "tfds"
+def test_a_seeded_fit_repeats_exactly(tmp_path, data_dir):
     first, first_weights = seeded_run(data_dir, tmp_path / "a")
     again, again_weights = seeded_run(data_dir, tmp_path / "b")
     assert first == again  # bit for bit: the same floats
@@ -382,8 +380,9 @@ def test_a_finished_run_is_not_trained_again(digits, tmp_path, capsys):
         assert [row["epoch"] for row in csv.DictReader(f)] == ["0", "1", "2"]  # one run
 
 
+@pytest.mark.integration
 def test_the_train_command_repeats_with_a_seed_and_does_not_retrain(tmp_path, capsys):
-    from zoo.__main__ import main
+    from zoo.cli.commands import main
 
     def train(out):
         command = "train mlp --dataset digits --epochs 2 --seed 3 --verbose 0 --out"

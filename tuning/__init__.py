@@ -6,7 +6,7 @@
 or from the command line: ``python -m tuning list`` and ``python -m tuning run --help``.
 """
 
-from tuning import seeds  # noqa: F401  (registers the seeds' spaces)
+from tuning import references  # noqa: F401  (registers the references' spaces)
 from tuning.hypermodel import ZooHyperModel, check_space, settings_one_at_a_time, split_options
 from tuning.oracles import OneAtATimeOracle, ResumableGridSearchOracle
 from tuning.report import collect, table

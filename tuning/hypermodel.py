@@ -1,9 +1,10 @@
 """A KerasTuner HyperModel over a zoo preset and a ``Space``.
 
-``build(hp)`` turns the trial's values into plain ``zoo.build`` keyword arguments;
-``fit(hp, model, **kwargs)`` loads the data with the trial's data options (batch
-size, augmentation, ...) and calls ``zoo.fit`` with its fit options (epochs,
-optimizer, learning rate, weight decay, schedule, ...) and the tuner's callbacks.
+A trial is the space's model preset with the trial's values merged into its recipe
+(``recipe(hp)``): ``build(hp)`` builds its model; ``fit(hp, model, **kwargs)`` loads the
+data with its data options (batch size, augmentation, ...) and calls ``zoo.fit`` with
+its fit options (epochs, optimizer, learning rate, weight decay, schedule, ...) and the
+tuner's callbacks.
 """
 
 from __future__ import annotations
@@ -111,30 +112,33 @@ class ZooHyperModel(kt.HyperModel):
             for name in space.values
         }
 
-    def options(self, hp: kt.HyperParameters) -> tuple[dict, dict, dict]:
-        """``(builder, data, fit)`` keyword arguments for the trial's values."""
+    def recipe(self, hp: kt.HyperParameters) -> zoo.Preset:
+        """The space's model preset, sized for the dataset: its recipe, then the fit
+        options given to this HyperModel, then the trial's values (``Preset.merge``)."""
         builder, data, fit = split_options(self.space, self.declare(hp))
         if self._info is None:
             self._info = zoo.data.info(self.dataset, self.data_dir)
-        shape_and_classes = self._info.model_options(data.get("image_size"), data.get("classes"))
-        builder = {**shape_and_classes, **builder}
+        preset = zoo.get_preset(self.space.model).merge(fit=self.fit_options)
+        preset = preset.merge(data=data, fit=fit)
+        shape = self._info.model_options(preset.data.get("image_size"), preset.data.get("classes"))
+        preset = preset.merge(model={**shape, **builder})
+        fit = {"seed": self.seed, **preset.fit}
         if self.epochs is not None:
             fit["epochs"] = min(fit["epochs"], self.epochs) if "epochs" in fit else self.epochs
-        fit.setdefault("seed", self.seed)
-        return builder, data, fit
+        return preset.merge(fit=fit)
 
     def build(self, hp):
-        builder, _, _ = self.options(hp)
+        recipe = self.recipe(hp)
         if self.seed is not None:  # Every trial starts alike, whichever process runs it.
             zoo.set_seed(self.seed)
-        return zoo.build(self.space.model, **builder)
+        return recipe.build()
 
     def fit(self, hp, model, *args, **kwargs):
-        _, data, fit = self.options(hp)
-        train, val = self.load(**data)
+        recipe = self.recipe(hp)
+        train, val = self.load(**recipe.data)
         if kwargs.get("verbose") == 1:  # The tuner's progress, then one line per epoch.
             kwargs["verbose"] = 2
-        return zoo.fit(model, train, val, **{**self.fit_options, **fit, **kwargs})
+        return zoo.fit(model, train, val, **{**recipe.fit, **kwargs})
 
     def load(self, **data):
         """Train and validation batches for these data options. Made anew for each trial:

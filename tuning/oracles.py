@@ -52,7 +52,7 @@ class ResumableGridSearchOracle(_SettingsMixin, kt.oracles.GridSearchOracle):
 class OneAtATimeOracle(_SettingsMixin, kt.Oracle):
     """The baseline (every default), then each hyperparameter's other values alone.
 
-    Like seed 001's Tables 1-2: ``1 + sum(len(values) - 1)`` trials in all.
+    Like CV1's Tables 1-2: ``1 + sum(len(values) - 1)`` trials in all.
     """
 
     def __init__(self, objective=None, max_trials=None, **kwargs):

@@ -79,7 +79,7 @@ def write(rows: list[dict], directory, *, space: spaces.Space, tuner: str, best_
 
 def figure(rows, path, *, space: spaces.Space, tuner: str, metric: str = "val_accuracy"):
     """Bars of ``metric`` per setting; for one-at-a-time, one panel per hyperparameter
-    with the baseline as a dashed line (seed 001, Figures 2-3)."""
+    with the baseline as a dashed line (CV1, Figures 2-3)."""
     import matplotlib
 
     matplotlib.use("Agg")

@@ -141,7 +141,7 @@ def run(space, tuner: str = "grid", *, directory, verbose=1, chief_timeout=10.0,
 
 
 def evaluate_best(search: ZooTuner, rows: list[dict], directory) -> dict | None:
-    """The best trial's checkpoint scored on the test split, as the seeds report it."""
+    """The best trial's checkpoint scored on the test split, as the references report it."""
     import keras
 
     import zoo
@@ -151,7 +151,7 @@ def evaluate_best(search: ZooTuner, rows: list[dict], directory) -> dict | None:
     if path is None or not path.exists():
         return None
     hypermodel = search.hypermodel
-    _, data, _ = hypermodel.options(search.oracle.get_trial(best["trial"]).hyperparameters)
+    data = hypermodel.recipe(search.oracle.get_trial(best["trial"]).hyperparameters).data
     keep = ("batch_size", "image_size", "normalize", "mean", "std", "classes")
     test = zoo.data.load(
         hypermodel.dataset,

@@ -1,4 +1,4 @@
-"""Search spaces written as data (the seeds' own are in ``tuning.seeds``).
+"""Search spaces written as data (the references' own are in ``tuning.references``).
 
 A ``Space`` names a model preset, a default dataset and, for every hyperparameter,
 the explicit list of values to try (never a range: KerasTuner's GridSearch turns a

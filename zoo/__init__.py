@@ -6,31 +6,38 @@
     zoo.fit(model, train, val, epochs=30)
     report = zoo.evaluate(model, test)
 
-Runs on the TensorFlow and the JAX backend (``KERAS_BACKEND``).
+Runs on the TensorFlow and the JAX backend (``KERAS_BACKEND``). The library's layers,
+lowest first: ``data``, ``models``, ``training``, ``evaluation``, ``figures``, then the
+task namespaces ``clock``, ``generative`` and ``diffusion``; ``zoo.cli`` is the
+application on top (the commands, the demo, the example scripts' frame).
 """
 
 from zoo.backend import configure_xla_cpu
 
 configure_xla_cpu()  # before anything starts JAX
 
-from zoo import (  # noqa: E402
-    callbacks,
-    clock,
-    data,
-    diffusion,
-    generative,
-    losses,
-    metrics,
-    models,
-    plots,
-    quality,
+from zoo import clock, data, diffusion, evaluation, figures, generative, models, training  # noqa: E402
+from zoo.evaluation import Report, evaluate, metrics, quality  # noqa: E402
+from zoo.models.registry import (  # noqa: E402
+    Preset,
+    build,
+    describe,
+    get_preset,
+    list_models,
+    register_preset,
 )
-from zoo.distribute import data_parallel  # noqa: E402
-from zoo.evaluation import Report, evaluate  # noqa: E402
-from zoo.precision import mixed_precision  # noqa: E402
-from zoo.registry import Preset, build, describe, get_preset, list_models, register_preset  # noqa: E402
-from zoo.training import fit, set_seed  # noqa: E402
-from zoo.transfer import transfer  # noqa: E402
+from zoo.training import (  # noqa: E402
+    callbacks,
+    distribute,
+    fit,
+    losses,
+    set_seed,
+    transfer,
+)
+from zoo.training.distribute import data_parallel  # noqa: E402
+from zoo.training.precision import mixed_precision  # noqa: E402
+
+plots = figures  # the name the figures have always had
 
 __all__ = [
     "Preset",
@@ -44,6 +51,8 @@ __all__ = [
     "diffusion",
     "distribute",
     "evaluate",
+    "evaluation",
+    "figures",
     "fit",
     "generative",
     "get_preset",
@@ -56,6 +65,7 @@ __all__ = [
     "quality",
     "register_preset",
     "set_seed",
+    "training",
     "transfer",
 ]
 __version__ = "0.1.0"

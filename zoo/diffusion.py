@@ -1,12 +1,13 @@
-"""Denoising diffusion in a CAE's latent space (or in pixel space): seed 000's 10-step scheme
-and a proper noise schedule, on the same UNet family (``zoo.models.unet``).
+"""Denoising diffusion in a CAE's latent space (or in pixel space): COSC420 A1's 10-step
+scheme and a proper noise schedule, on the same UNet family (``zoo.models.unet``).
 
     cae = zoo.build("cae", input_shape=(32, 32, 1), filters=(32, 8))  # latent 8x8x8, trained
     encoder, decoder = cae.get_layer("encoder"), cae.get_layer("decoder")
 
-    seed = zoo.diffusion.SeedDenoiser(zoo.build("unet", noise_input=False), encoder, decoder)
-    seed.compile(optimizer=keras.optimizers.Adam(1e-4))
-    seed.fit(zoo.data.images("fashion_mnist", "train", image_size=32, batch_size=16))
+    unet = zoo.build("unet", noise_input=False)
+    ten_step = zoo.diffusion.TenStepDenoiser(unet, encoder, decoder)
+    ten_step.compile(optimizer=keras.optimizers.Adam(1e-4))
+    ten_step.fit(zoo.data.images("fashion_mnist", "train", image_size=32, batch_size=16))
 
     ddim = zoo.diffusion.Diffusion(zoo.build("unet"), encoder, decoder)
     ddim.adapt(train_images)                  # the latents' mean and std, per channel
@@ -16,7 +17,7 @@ and a proper noise schedule, on the same UNet family (``zoo.models.unet``).
     trajectories = ddim.sample(8, steps=20, seed=0)  # (8, 21, 32, 32, 1), noise to image
     images = ddim.generate(1000, seed=0)             # the last step alone
 
-``SeedDenoiser`` is the seed's scheme: each image gets 10 cumulative noise levels,
+``TenStepDenoiser`` is COSC420 A1's scheme: each image gets 10 cumulative noise levels,
 each clamped to [0, 1], all encoded by the frozen encoder; the UNet learns to map the
 latent of level k to that of level k-1 (MSE). Sampling starts from N(0.5, s) noise
 clamped to [0, 1] (the report's fix for the colour shift), encodes it, applies the
@@ -39,11 +40,12 @@ import keras
 import numpy as np
 from keras import ops
 
-from zoo import plots
+from zoo.figures import plots
 
-# Seed 000 adds noise 10 times, "from a bit of noise to almost pure noise": standard
+# COSC420 A1 adds noise 10 times, "from a bit of noise to almost pure noise": standard
 # deviations rising linearly, which add up to about 0.98 (clamped to [0, 1] each time).
-SEED_NOISE_LEVELS = tuple(float(v) for v in np.round(np.linspace(0.05, 0.5, 10), 4))
+TEN_STEP_NOISE_LEVELS = tuple(float(v) for v in np.round(np.linspace(0.05, 0.5, 10), 4))
+SEED_NOISE_LEVELS = TEN_STEP_NOISE_LEVELS  # old name; removed in a later release
 
 
 def check_noise_levels(noise_levels) -> tuple[float, ...]:
@@ -69,8 +71,8 @@ def check_count(n) -> int:
     return int(n)
 
 
-def cumulative_noise(images, noise_levels=SEED_NOISE_LEVELS, seed=None):
-    """Seed 000's Figure 4: ``(n, H, W, C)`` images in [0, 1] -> ``(n, levels + 1, H, W,
+def cumulative_noise(images, noise_levels=TEN_STEP_NOISE_LEVELS, seed=None):
+    """COSC420 A1's Figure 4: ``(n, H, W, C)`` images in [0, 1] -> ``(n, levels + 1, H, W,
     C)``, level 0 the images and level k level k-1 plus N(0, noise_levels[k-1]^2)
     noise, clamped to [0, 1]. ``seed``: an int, None or a ``keras.random.SeedGenerator``
     (an int gives the same levels every call, on one backend)."""
@@ -86,11 +88,11 @@ def cumulative_noise(images, noise_levels=SEED_NOISE_LEVELS, seed=None):
 
 
 def start_noise(n: int, shape, seed=0, *, std: float | None = None, clamp: bool = True):
-    """The seed's starting images: N(0.5, std) per pixel, clamped to [0, 1] (a mean of 0
-    clamps more dark pixels than bright ones, which the seed saw as a colour shift).
-    ``std`` defaults to the total standard deviation of ``SEED_NOISE_LEVELS``."""
+    """COSC420 A1's starting images: N(0.5, std) per pixel, clamped to [0, 1] (a mean of 0
+    clamps more dark pixels than bright ones, which COSC420 A1 saw as a colour shift).
+    ``std`` defaults to the total standard deviation of ``TEN_STEP_NOISE_LEVELS``."""
     if std is None:
-        std = math.sqrt(sum(v * v for v in SEED_NOISE_LEVELS))
+        std = math.sqrt(sum(v * v for v in TEN_STEP_NOISE_LEVELS))
     noise = np.random.default_rng(seed).normal(0.5, std, (n, *shape)).astype(np.float32)
     return np.clip(noise, 0.0, 1.0) if clamp else noise
 
@@ -167,8 +169,9 @@ class LatentModel(keras.Model):
 
 
 @keras.saving.register_keras_serializable(package="zoo")
-class SeedDenoiser(LatentModel):
-    """Seed 000's denoiser: the UNet maps the latent of noise level k to that of level k-1."""
+class TenStepDenoiser(LatentModel):
+    """COSC420 A1's denoiser: 10 cumulative noise levels, 10 denoising steps; the UNet maps
+    the latent of noise level k to that of level k-1."""
 
     def __init__(
         self,
@@ -176,13 +179,13 @@ class SeedDenoiser(LatentModel):
         encoder=None,
         decoder=None,
         *,
-        noise_levels=SEED_NOISE_LEVELS,
+        noise_levels=TEN_STEP_NOISE_LEVELS,
         seed=None,
         **kwargs,
     ):
         super().__init__(unet, encoder, decoder, seed=seed, **kwargs)
         if len(unet.inputs) != 1:
-            raise ValueError("The seed's scheme uses a UNet without a noise input.")
+            raise ValueError("The 10-step scheme uses a UNet without a noise input.")
         self.noise_levels = check_noise_levels(noise_levels)
 
     def call(self, images, training=False):
@@ -217,6 +220,11 @@ class SeedDenoiser(LatentModel):
 
     def get_config(self):
         return {**super().get_config(), "noise_levels": list(self.noise_levels)}
+
+
+SeedDenoiser = TenStepDenoiser  # old name; removed in a later release
+# .keras files saved before the rename name the class "zoo>SeedDenoiser".
+keras.saving.get_custom_objects()["zoo>SeedDenoiser"] = TenStepDenoiser
 
 
 @keras.saving.register_keras_serializable(package="zoo")
@@ -343,8 +351,8 @@ class Diffusion(LatentModel):
 
 
 class SampleTrajectories(keras.callbacks.Callback):
-    """Save the trajectories of ``n`` fixed noise seeds every ``every`` epochs (seed 000,
-    Figure 8) as ``directory/epoch_NNN.png``."""
+    """Save the trajectories of ``n`` fixed noise seeds every ``every`` epochs
+    (COSC420 A1, Figure 8) as ``directory/epoch_NNN.png``."""
 
     def __init__(self, directory, *, every: int = 1, n: int = 8, steps=None, seed=0):
         super().__init__()
@@ -372,7 +380,7 @@ def plot_trajectories(trajectories, path=None, *, title=None):
     return plots.plot_image_grid(trajectories, path, col_labels=labels, title=title)
 
 
-def plot_noising(images, path=None, *, noise_levels=SEED_NOISE_LEVELS, seed=0, title=None):
+def plot_noising(images, path=None, *, noise_levels=TEN_STEP_NOISE_LEVELS, seed=0, title=None):
     """Each image at every cumulative noise level, one row per image (Figure 4)."""
     noisy = np.asarray(cumulative_noise(images, noise_levels, seed))
     labels = ["image"] + [f"level {k}" for k in range(1, noisy.shape[1])]

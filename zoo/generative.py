@@ -1,5 +1,5 @@
-"""What a report shows about an auto-encoder, VAE or GAN: reconstruction errors (seed 000,
-Table 8), latent traversals and walks (seed 002, Figures 10-13), and sample grids.
+"""What a report shows about an auto-encoder, VAE or GAN: reconstruction errors
+(COSC420 A1, Table 8), latent traversals and walks (IDL A2, Figures 10-13), and sample grids.
 
     errors = zoo.generative.reconstruction_errors(cae, test_images, [0, 10, 20])
     print(errors.to_markdown())
@@ -19,7 +19,7 @@ from pathlib import Path
 import keras
 import numpy as np
 
-from zoo import plots
+from zoo.figures import plots
 from zoo.models import common
 from zoo.models.common import sample_latent
 
@@ -66,7 +66,7 @@ def reconstruct(model, images, *, batch_size: int = 256) -> np.ndarray:
 def reconstruction_errors(
     model, images, indices=None, *, labels=None, batch_size: int = 256
 ) -> ReconstructionErrors:
-    """Seed 000's Table 8: for each chosen image the mean and the standard deviation of
+    """COSC420 A1's Table 8: for each chosen image the mean and the standard deviation of
     its squared pixel errors ``(x - x_hat)**2`` (the mean is its MSE), then both over
     every pixel of the chosen images together. ``indices`` default to all images."""
     images = np.asarray(images)
@@ -105,7 +105,7 @@ def decode(decoder, z, *, batch_size: int = 256) -> np.ndarray:
 
 
 def traverse(decoder, coords, values=None, *, point=None, seed=0) -> np.ndarray:
-    """Vary one or two latent coordinates of a point and decode (seed 002, Figures 10-13).
+    """Vary one or two latent coordinates of a point and decode (IDL A2, Figures 10-13).
 
     ``coords``: one index or two (0-based, into the flattened latent); ``values`` the
     values they take (default ``linspace(-3, 3, 8)``, the prior's bulk); ``point`` the

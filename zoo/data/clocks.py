@@ -1,6 +1,6 @@
 """Synthetic analog clocks, rendered with Pillow, as a tfds dataset named ``clocks``.
 
-Seed 002 reads the time from 18,000 150x150 grayscale clock images that cannot be
+IDL A2 reads the time from 18,000 150x150 grayscale clock images that cannot be
 downloaded here, so the zoo draws its own: any number, any size, the same images
 for the same seed. Every image gets its own face shape and size, tick marks and
 numerals or not, hand lengths, widths and shades, a rotation and shift of the
@@ -114,7 +114,7 @@ class Clocks(tfds.core.GeneratorBasedBuilder):
         ),
         ClocksConfig(
             name="original",
-            description="150x150 like seed 002's set, 18,000 clocks.",
+            description="150x150 like IDL A2's set, 18,000 clocks.",
             image_size=150,
             seed=2,
         ),

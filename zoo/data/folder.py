@@ -1,7 +1,7 @@
 """Image sets that tfds lacks, read from a folder by ``tfds.folder_dataset.ImageFolder``.
 
-The folder holds ``root/<split>/<label>/<image>.{jpg,jpeg,png}`` (for example seed
-002's Kaggle butterflies: ``root/train/ADONIS/1.jpg``). Batches come out like
+The folder holds ``root/<split>/<label>/<image>.{jpg,jpeg,png}`` (for example IDL
+A2's Kaggle butterflies: ``root/train/ADONIS/1.jpg``). Batches come out like
 ``zoo.data.load``'s: ``(float32 NHWC images, int32 labels)``.
 """
 

@@ -1,10 +1,10 @@
-"""Convolutional auto-encoders: strided convs down, transposed convs back up (seeds 000, 002).
+"""Convolutional auto-encoders: strided convs down, transposed convs back up (COSC420 A1, IDL A2).
 
 ``build_cae`` returns an ordinary functional model ``images -> reconstructions``
 made of two named functional sub-models, ``model.get_layer("encoder")`` and
 ``model.get_layer("decoder")``, so the latent space can be used on its own.
 With ``latent_dim`` the encoder ends in a dense latent vector; without it the
-latent is the last conv's feature map (seed 000's 12x12x64). The VAE reuses the
+latent is the last conv's feature map (COSC420 A1's 12x12x64). The VAE reuses the
 conv stacks and checks defined here.
 """
 
@@ -17,7 +17,6 @@ from keras import layers
 
 from zoo.models import common
 from zoo.models.layers import Conv2DTranspose
-from zoo.registry import register_preset
 
 
 def check_latent_dim(latent_dim) -> int:
@@ -140,11 +139,11 @@ def build_cae(
     [``project`` dense -> reshape ->] ``deconv1..m`` [-> ``output`` conv].
 
     ``latent_activation`` is the latent's: by default linear for a dense latent and
-    ``activation`` for a conv one (seed 000); ``"linear"`` suits a diffusion model's
+    ``activation`` for a conv one (COSC420 A1); ``"linear"`` suits a diffusion model's
     latent space, where a ReLU leaves channels dead or half zeros.
     ``decoder_filters`` defaults to the encoder's in reverse, ending in the image's
-    channels (seed 000: 32, 16, 3); with ``output_conv`` a final 3x3 conv makes the
-    image instead (seed 002). A dense latent starts the decoder from a
+    channels (COSC420 A1: 32, 16, 3); with ``output_conv`` a final 3x3 conv makes the
+    image instead (IDL A2). A dense latent starts the decoder from a
     ``decoder_start_channels``-deep map (default: the last conv's filters) sized so
     that the decoder's strides give back the input size exactly.
     """
@@ -213,34 +212,3 @@ def build_cae(
 
     inputs = keras.Input(input_shape, name="images")
     return keras.Model(inputs, decoder(encoder(inputs)), name=name)
-
-
-register_preset(
-    "cae", build_cae, description="Convolutional auto-encoder family: strided convs, transposed."
-)
-register_preset(
-    "cosc420_cae",
-    build_cae,
-    description="Seed 000's CAE: 3x3/2 convs 16-32-64 to a 12x12x64 latent and back to 96x96x3.",
-    source="seed 000, Tables 6-7 (47,107 parameters)",
-    fit={"optimizer": "adam", "learning_rate": 1e-4, "epochs": 150, "loss": "mse"},
-    batch_size=16,
-    input_shape=(96, 96, 3),
-    filters=(16, 32, 64),
-)
-register_preset(
-    "idl_mnist_cae",
-    build_cae,
-    description="Seed 002's MNIST CAE: four 3x3/2 convs (128), dense latent 32, one deconv.",
-    source="seed 002, Section 3.2.1 and Table 10 (latent 32, 10 epochs)",
-    fit={"optimizer": "adam", "learning_rate": 1e-3, "epochs": 10, "loss": "binary_crossentropy"},
-    batch_size=128,
-    input_shape=(28, 28, 1),
-    filters=(128, 128, 128, 128),
-    latent_dim=32,
-    latent_activation="sigmoid",
-    decoder_filters=(128,),
-    decoder_strides=(2,),
-    decoder_start_channels=64,
-    output_conv=True,
-)

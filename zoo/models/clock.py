@@ -1,10 +1,10 @@
-"""Clock-reading nets (seed 002, task 2): one conv backbone, one head per framing.
+"""Clock-reading nets (IDL A2, task 2): one conv backbone, one head per framing.
 
 The backbone is a ``build_cnn`` stack without its classifier (a sub-model named
 ``backbone``); the head is a Dense layer sized by the framing (two of them, ``hour``
 and ``minute``, for the multi-head net), and the last layer, ``ClockOutput``, applies
 the framing's activation and gives ``zoo.fit`` its loss and common-sense metric.
-See ``zoo.clock`` for the framings.
+See ``zoo.models.clock_framings`` for the framings.
 """
 
 from __future__ import annotations
@@ -12,10 +12,9 @@ from __future__ import annotations
 import keras
 from keras import layers
 
-from zoo.clock import ClockOutput, check_framing, output_size
 from zoo.models import common
+from zoo.models.clock_framings import ClockOutput, check_framing, output_size
 from zoo.models.cnn import build_cnn
-from zoo.registry import register_preset
 
 
 def build_clock(
@@ -74,54 +73,3 @@ def build_clock(
         head = layers.Dense(output_size(framing, num_classes), name="head", **dense)(features)
     outputs = ClockOutput(framing, num_classes, hour_weight, minute_weight, name="time")(head)
     return keras.Model(inputs, outputs, name=name)
-
-
-_SOURCE = "seed 002, Task 2 and Table 9"
-_FIT = {"optimizer": "adam", "learning_rate": 1e-3, "schedule": "cosine", "epochs": 12}
-register_preset(
-    "clock_regression",
-    build_clock,
-    description="Reads the time as one number, a fraction of the dial (MSE).",
-    source=_SOURCE,
-    fit=_FIT,
-    framing="regression",
-)
-register_preset(
-    "clock_classification",
-    build_clock,
-    description="Reads the time as one of num_classes slices of the dial (24, 72 or 720).",
-    source=_SOURCE,
-    fit=_FIT,
-    framing="classification",
-    num_classes=24,
-)
-register_preset(
-    "clock_multihead",
-    build_clock,
-    description="Two heads: the hour as 12 classes, the minute as a number in [0, 1].",
-    source=_SOURCE,
-    fit=_FIT,
-    framing="multihead",
-)
-register_preset(
-    "clock_sincos",
-    build_clock,
-    description="Sine and cosine of both hands' angles, tanh outputs (label transformation).",
-    source=_SOURCE,
-    fit=_FIT,
-    framing="sincos",
-)
-register_preset(
-    "clock_final",
-    build_clock,
-    description="Seed 002's final model: sincos with leaky ReLU, L2, dropout, batch norm; "
-    "trained longer.",
-    source=_SOURCE,
-    fit={**_FIT, "epochs": 30},
-    framing="sincos",
-    activation="leaky_relu",
-    batch_norm=True,
-    conv_dropout=(0.0, 0.0, 0.0, 0.0, 0.2),
-    dense_batch_norm=True,
-    l2=1e-5,
-)

@@ -1,8 +1,8 @@
-"""Plain convolutional stacks described by per-layer lists (seeds 000-004).
+"""Plain convolutional stacks described by per-layer lists (the five references).
 
 One conv layer per entry of ``filters``; each option is one value for every
 layer or a list with one value per layer, so LeNet-5, Keras's mnist_cnn and the
-seeds' CNNs are all presets of one builder.
+references' CNNs are all presets of one builder.
 """
 
 from __future__ import annotations
@@ -12,7 +12,6 @@ from keras import layers
 
 from zoo.models import common
 from zoo.models.layers import MaxPooling2D
-from zoo.registry import register_preset
 
 
 def build_cnn(
@@ -44,8 +43,8 @@ def build_cnn(
     """conv -> (BN) -> act -> (pool) -> (dropout) per layer, then flatten or pool -> dense head.
 
     ``batch_norm`` follows each conv; ``dense_batch_norm`` each hidden dense layer
-    (seed 000 puts it after the first dense layer only: ``(True, False)``), both with
-    ``batch_norm_momentum`` (0.9 in the presets of seeds written in PyTorch).
+    (COSC420 A1 puts it after the first dense layer only: ``(True, False)``), both with
+    ``batch_norm_momentum`` (0.9 in the presets of references written in PyTorch).
     ``conv_dropout`` comes after a layer's pooling, ``dense_dropout`` after each
     hidden dense layer. ``l1``/``l2`` regularise every kernel. ``include_top=False``
     leaves out the ``head`` layer: the model outputs the last hidden features, as a
@@ -146,134 +145,3 @@ def _check_spatial(input_shape, kernels, strides, paddings, pools, pool_size, na
                     f"Received: input_shape={tuple(input_shape)}"
                 )
             h, w = h // pool_size, w // pool_size
-
-
-register_preset("cnn", build_cnn, description="CNN family: a conv stack from per-layer lists.")
-register_preset(
-    "keras_mnist_cnn",
-    build_cnn,
-    description="Keras's classic mnist_cnn example: two 3x3 convs, max-pool, dense 128.",
-    source="seed 002, Table 1",
-    fit={"optimizer": "adadelta", "learning_rate": 1.0, "epochs": 12},
-    batch_size=128,
-    filters=(32, 64),
-    padding="valid",
-    pool_after=(False, True),
-    conv_dropout=(0.0, 0.25),
-    dense_units=(128,),
-    dense_dropout=0.5,
-)
-register_preset(
-    "idl_fmnist_cnn",
-    build_cnn,
-    description="Seed 002's best Fashion-MNIST CNN: 5 convs (32, 64, 64, 128, 128), dropout 0.1.",
-    source="seed 002, Tables 5-7",
-    fit={"optimizer": "rmsprop", "learning_rate": 1e-3, "epochs": 50, "early_stopping": 5},
-    filters=(32, 64, 64, 128, 128),
-    kernel_size=(7, 3, 3, 3, 3),
-    pool_after=(True, False, True, False, True),
-    dense_units=(128, 64),
-    dense_dropout=0.1,
-)
-#: The Fashion-MNIST time-to-accuracy recipes' training: one-cycle AdamW, label smoothing.
-_RECIPE_FIT = {
-    "optimizer": "adamw",
-    "learning_rate": 3e-3,
-    "weight_decay": 5e-4,
-    "schedule": "onecycle",
-    "label_smoothing": 0.1,
-}
-#: What else they share: batch 256, BN convs, a dense 256 head, a flip at test time.
-_RECIPE = dict(batch_size=256, evaluate={"flip": True}, batch_norm=True, dense_units=(256,))
-register_preset(
-    "fmnist_fast",
-    build_cnn,
-    description="Time-to-accuracy CNN for 28x28 grey images: 3 BN convs (32-64-128), dense 256.",
-    source="zoo recipe: BN, flips, one-cycle AdamW, label smoothing, flip at test time",
-    fit={**_RECIPE_FIT, "epochs": 16},
-    data={"augment": ["flip"]},
-    filters=(32, 64, 128),
-    dense_dropout=0.2,
-    **_RECIPE,
-)
-register_preset(
-    "fmnist_long",
-    build_cnn,
-    description="Longer Fashion-MNIST recipe: 6 BN convs (40-40-80-80-160-160), dense 256.",
-    source="zoo recipe: fmnist_fast's, deeper and wider, with shifts and random erasing, 40 epochs",
-    fit={**_RECIPE_FIT, "epochs": 40},
-    data={
-        "augment": {
-            "flip": None,
-            "affine": {"translate": 0.07, "zoom": 0, "shear": 0},
-            "erasing": 0.5,
-        }
-    },
-    filters=(40, 40, 80, 80, 160, 160),
-    pool_after=(False, True, False, True, False, True),
-    dense_dropout=0.3,
-    **_RECIPE,
-)
-register_preset(
-    "lenet5",
-    build_cnn,
-    description="LeNet-5 for 32x32x3 inputs: 5x5 tanh convs (6, 16, 120), avg-pool, dense 84.",
-    source="seed 001, Section 1.2",
-    fit={"optimizer": "adamw", "learning_rate": 1e-3},
-    batch_size=512,
-    batch_norm_momentum=common.TORCH_BATCH_NORM_MOMENTUM,  # for variants with BN (seed 001's)
-    input_shape=(32, 32, 3),
-    num_classes=100,
-    filters=(6, 16, 120),
-    kernel_size=5,
-    padding="valid",
-    pooling="avg",
-    pool_after=(True, True, False),
-    activation="tanh",
-    dense_units=(84,),
-)
-register_preset(
-    "cosc420_cnn",
-    build_cnn,
-    description="Seed 000's flowers CNN at 96x96: 5 convs with BN, dense 128 (BN) and 512.",
-    source="seed 000, Table 2",
-    fit={"optimizer": "adamw", "learning_rate": 1e-3, "weight_decay": 1e-3},
-    batch_size=128,
-    input_shape=(96, 96, 3),
-    num_classes=10,
-    filters=(16, 32, 64, 128, 256),
-    batch_norm=True,
-    batch_norm_momentum=common.TORCH_BATCH_NORM_MOMENTUM,
-    dense_units=(128, 512),
-    dense_batch_norm=(True, False),
-)
-_KTH = dict(
-    input_shape=(32, 32, 3),
-    num_classes=10,
-    filters=(24, 48, 96),
-    kernel_size=(5, 3, 3),
-    padding="valid",
-    dense_units=(512,),
-    batch_norm_momentum=common.TORCH_BATCH_NORM_MOMENTUM,  # the BN variants' (PyTorch's)
-)
-register_preset(
-    "kth_cnn",
-    build_cnn,
-    description="Seed 004's default CIFAR-10 CNN: valid convs 24/48/96 (5, 3, 3), dense 512.",
-    source="seed 004, Figure 1",
-    fit={"optimizer": "sgd", "learning_rate": 1e-3},
-    batch_size=64,
-    **_KTH,
-)
-register_preset(
-    "kth_cnn_best",
-    build_cnn,
-    description="Seed 004's best variant: 64/128/256 filters, leaky ReLU, BN, dropout 0.3.",
-    source="seed 004, Section 4 (0.7487 average top-1 recall)",
-    fit={"optimizer": "sgd", "learning_rate": 1e-3},
-    batch_size=64,
-    **{**_KTH, "filters": (64, 128, 256)},
-    activation="leaky_relu",
-    batch_norm=True,
-    dense_dropout=0.3,
-)

@@ -18,7 +18,7 @@ INITIALIZERS = (
     "random_normal",
     "random_uniform",
 )
-# PyTorch's default slope, which the seed reports trained with.
+# PyTorch's default slope, which the reference reports trained with.
 LEAKY_RELU_SLOPE = 0.01
 
 
@@ -49,7 +49,7 @@ def check_rate(name: str, value: float) -> float:
 
 # BatchNormalization's moving-statistics momentum: Keras's default, and PyTorch's (its
 # ``momentum=0.1`` weighs the new batch, Keras's the old average), which the presets of
-# seeds written in PyTorch use. 0.99 needs a few hundred steps before the statistics
+# references written in PyTorch use. 0.99 needs a few hundred steps before the statistics
 # serve at test time; a short run or a small dataset evaluates half-settled ones.
 KERAS_BATCH_NORM_MOMENTUM = 0.99
 TORCH_BATCH_NORM_MOMENTUM = 0.9

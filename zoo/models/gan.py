@@ -1,6 +1,6 @@
 """DCGAN-style generative adversarial networks that train with ``fit`` on TensorFlow and JAX.
 
-    gan = zoo.build("gan")                      # 28x28x1, latent 256 (seed 002)
+    gan = zoo.build("gan")                      # 28x28x1, latent 256 (IDL A2)
     gan.compile()                               # Adam(2e-4, beta_1=0.5) for each network
     gan.fit(zoo.data.images("fashion_mnist", "train"), epochs=20)
     images = gan.generate(16)
@@ -18,7 +18,6 @@ from keras import layers, ops
 
 from zoo.models import common, train_steps
 from zoo.models.layers import Conv2DTranspose
-from zoo.registry import register_preset
 
 LEAKY_SLOPE = 0.2  # DCGAN's
 
@@ -240,24 +239,3 @@ def _norm_act(x, batch_norm, name):
     if batch_norm:
         x = layers.BatchNormalization(name=f"{name}_bn")(x)
     return layers.LeakyReLU(LEAKY_SLOPE, name=f"{name}_act")(x)
-
-
-register_preset(
-    "gan",
-    build_gan,
-    description="DCGAN for 28x28x1: latent 256, deconvs 128-64 (BN), discriminator 64-128.",
-    source="seed 002, Table 10 (latent 256, 20 epochs on MNIST)",
-    fit={"epochs": 20},
-    batch_size=128,
-)
-register_preset(
-    "gan64",
-    build_gan,
-    description="DCGAN for 64x64x3 (seed 002's butterflies): latent 256, 256-128-64 deconvs.",
-    source="seed 002, Section 3.2.2 and Table 10 (250 epochs)",
-    fit={"epochs": 250},
-    batch_size=64,
-    input_shape=(64, 64, 3),
-    generator_filters=(256, 128, 64),
-    discriminator_filters=(64, 128, 256),
-)

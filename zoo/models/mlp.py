@@ -1,4 +1,4 @@
-"""Multi-layer perceptrons over flattened images (seeds 001, 002, 003)."""
+"""Multi-layer perceptrons over flattened images (CV1, IDL A2, CMU HW1)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,6 @@ import keras
 from keras import layers
 
 from zoo.models import common
-from zoo.registry import register_preset
 
 
 def build_mlp(
@@ -27,7 +26,7 @@ def build_mlp(
     """Flatten -> [Dense -> (BatchNorm) -> activation -> (Dropout)] * len(hidden_units) -> head.
 
     ``dropout`` is one rate for every hidden layer or one rate per layer; ``l1``
-    and ``l2`` regularise every kernel, the head's included (seed 002's grid).
+    and ``l2`` regularise every kernel, the head's included (IDL A2's grid).
     """
     input_shape = tuple(input_shape)
     if not input_shape or not all(isinstance(d, int) and d > 0 for d in input_shape):
@@ -59,36 +58,3 @@ def build_mlp(
         )
     outputs = common.classifier_head(x, num_classes, output_activation, **dense_options)
     return keras.Model(inputs, outputs, name=name)
-
-
-register_preset("mlp", build_mlp, description="MLP family: any depth and widths.")
-register_preset(
-    "keras_mnist_mlp",
-    build_mlp,
-    description="Keras's classic mnist_mlp example: 512-512 ReLU with dropout 0.2.",
-    source="seed 002, Table 1",
-    fit={"optimizer": "rmsprop", "learning_rate": 1e-3, "epochs": 20},
-    batch_size=128,
-    hidden_units=(512, 512),
-    dropout=0.2,
-)
-register_preset(
-    "idl_fmnist_mlp",
-    build_mlp,
-    description="Seed 002's best Fashion-MNIST MLP: one 512 ReLU layer, dropout 0.3 (0.8919).",
-    source="seed 002, Tables 3-4",
-    fit={"optimizer": "rmsprop", "learning_rate": 1e-3, "epochs": 50, "early_stopping": 5},
-    hidden_units=(512,),
-    dropout=0.3,
-)
-register_preset(
-    "cv1_mlp",
-    build_mlp,
-    description="Seed 001's CIFAR-100 baseline MLP: one hidden layer of 1024 ReLU units.",
-    source="seed 001, Section 1.1",
-    fit={"optimizer": "adamw", "learning_rate": 1e-3},
-    batch_size=512,
-    input_shape=(32, 32, 3),
-    num_classes=100,
-    hidden_units=(1024,),
-)

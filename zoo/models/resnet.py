@@ -1,4 +1,4 @@
-"""CIFAR-style ResNets (He et al. 2016, Section 4.2), trained from scratch (seed 003)."""
+"""CIFAR-style ResNets (He et al. 2016, Section 4.2), trained from scratch (CMU HW1)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,6 @@ import keras
 from keras import layers
 
 from zoo.models import common
-from zoo.registry import register_preset
 
 
 def build_resnet(
@@ -24,7 +23,7 @@ def build_resnet(
     """A 3x3 stem, then ``len(widths)`` stages of (depth - 2) / (2 * stages) basic blocks.
 
     Each stage after the first halves the resolution with a stride-2 block whose
-    shortcut is a 1x1 projection; a global average pool feeds the head. Seed 003's
+    shortcut is a 1x1 projection; a global average pool feeds the head. CMU HW1's
     presets keep PyTorch's batch-norm momentum (Keras's 0.9).
     """
     input_shape = common.check_shape(input_shape, 3)
@@ -81,31 +80,3 @@ def _basic_block(x, width: int, stride: int, name: str, conv: dict, momentum: fl
     y = common.batch_norm_layer(f"{name}_bn2", momentum)(y)
     y = layers.Add(name=f"{name}_add")([shortcut, y])
     return layers.Activation("relu", name=f"{name}_out")(y)
-
-
-_CIFAR_FIT = {
-    "optimizer": "sgd",
-    "learning_rate": 0.1,
-    "momentum": 0.9,
-    "schedule": "cosine",
-    "epochs": 100,
-}
-register_preset("resnet", build_resnet, description="CIFAR ResNet family: depth 6n+2.")
-register_preset(
-    "resnet20",
-    build_resnet,
-    description="ResNet-20 for 32x32 images (0.27M parameters), from scratch.",
-    source="seed 003, part 3 (>= 60% on CIFAR-100)",
-    fit=_CIFAR_FIT,
-    depth=20,
-    batch_norm_momentum=common.TORCH_BATCH_NORM_MOMENTUM,
-)
-register_preset(
-    "resnet56",
-    build_resnet,
-    description="ResNet-56 for 32x32 images (0.86M parameters), from scratch.",
-    source="seed 003, part 3 (>= 60% on CIFAR-100)",
-    fit=_CIFAR_FIT,
-    depth=56,
-    batch_norm_momentum=common.TORCH_BATCH_NORM_MOMENTUM,
-)

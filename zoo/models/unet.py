@@ -1,5 +1,5 @@
 """UNet denoisers: convs and max-pools down, a conv bottleneck, transposed convs up, with
-the skip of each level concatenated on the way up (seed 000, Table 9).
+the skip of each level concatenated on the way up (COSC420 A1, Table 9).
 
     unet = zoo.build("cosc420_unet")     # 12x12x64 -> 12x12x64, 15,892,864 parameters
     unet = zoo.build("unet")             # [latents, noise level] -> predicted noise
@@ -19,7 +19,6 @@ from keras import layers, ops
 from zoo.models import common
 from zoo.models.autoencoder import conv_stack
 from zoo.models.layers import Conv2DTranspose, MaxPooling2D
-from zoo.registry import register_preset
 
 
 @keras.saving.register_keras_serializable(package="zoo")
@@ -154,25 +153,3 @@ def build_unet(
         x = conv3x3(x, widths[i - 2] if i > 1 else top_filters, f"up{i}_", convs_per_level)
     outputs = layers.Conv2D(output_channels, 3, padding="same", name="output")(x)
     return keras.Model(inputs if noise_input else latents, outputs, name=name)
-
-
-register_preset(
-    "unet",
-    build_unet,
-    description="Noise-conditioned UNet for zoo.diffusion: 8x8x8 latents, widths 64-128.",
-    source="the proper-schedule denoiser of zoo.diffusion (DDIM-style, noise-level input)",
-    noise_input=True,
-)
-register_preset(
-    "cosc420_unet",
-    build_unet,
-    description="Seed 000's latent denoiser: 12x12x64, convs 128/256, bottleneck 512-1024.",
-    source="seed 000, Table 9 (15,892,864 parameters; Adam 1e-4, batch 16, MSE)",
-    fit={"optimizer": "adam", "learning_rate": 1e-4, "loss": "mse"},
-    batch_size=16,
-    input_shape=(12, 12, 64),
-    widths=(128, 256),
-    convs_per_level=3,
-    top_filters=64,
-    bottleneck=(512, 1024, 512, 256),
-)

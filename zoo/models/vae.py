@@ -1,6 +1,6 @@
 """A convolutional variational auto-encoder that trains with plain ``fit`` on any backend.
 
-    vae = zoo.build("vae")                      # 28x28x1, latent 32 (seed 002)
+    vae = zoo.build("vae")                      # 28x28x1, latent 32 (IDL A2)
     vae.compile(optimizer="adam")
     vae.fit(zoo.data.images("fashion_mnist", "train"), epochs=20)
     z_mean, z_log_var = vae.encoder.predict(images)
@@ -18,7 +18,6 @@ import numpy as np
 from keras import layers, ops
 
 from zoo.models import autoencoder, common
-from zoo.registry import register_preset
 
 RECONSTRUCTIONS = ("bce", "mse")
 
@@ -174,17 +173,3 @@ def build_vae(
     )
     decoder = keras.Model(z, y, name="decoder")
     return VAE(encoder, decoder, beta=beta, reconstruction=reconstruction, seed=seed, name=name)
-
-
-register_preset(
-    "vae",
-    build_vae,
-    description="Seed 002's MNIST VAE: the CAE's four 3x3/2 convs (128), latent 32, one deconv.",
-    source="seed 002, Section 3.2.1 and Table 10 (latent 32, 20 epochs on MNIST)",
-    fit={"epochs": 20},
-    batch_size=128,
-    filters=(128, 128, 128, 128),
-    decoder_filters=(128,),
-    decoder_strides=(2,),
-    decoder_start_channels=64,
-)

@@ -1,8 +1,8 @@
-"""The frame of the example scripts: one script per seed assignment, one subcommand per
+"""The frame of the example scripts: one script per reference assignment, one subcommand per
 experiment, each writing its tables (Markdown and CSV) and figures into a run directory.
 
     def default(ctx):                         # a Context: options, run dir, helpers
-        report, row = ctx.train("kth_cnn", "default", seed_value=0.6932)
+        report, row = ctx.train("kth_cnn", "default", reference=0.6932)
         return [row]
 
     STEPS = [Step("default", default, "the default CNN", dataset="cifar10", epochs=30)]
@@ -34,19 +34,22 @@ from pathlib import Path
 import keras
 import tensorflow_datasets as tfds
 
-from zoo import data, experiment, plots, registry
+from zoo import data
+from zoo.cli import experiment
 from zoo.data import sources
+from zoo.figures import plots
+from zoo.models import registry
 from zoo.training import set_seed
 
 QUICK_EXAMPLES = 48  # mock examples per split in --quick mode
-COLUMNS = ("experiment", "metric", "seed", "zoo", "dataset", "epochs", "minutes", "backend")
+COLUMNS = ("experiment", "metric", "reference", "zoo", "dataset", "epochs", "minutes", "backend")
 
 
 @dataclasses.dataclass(frozen=True)
 class Step:
     """A subcommand: ``run(ctx)`` trains and returns the rows of its results table.
 
-    dataset: the default dataset (the seed's), None when the step takes no ``--dataset``.
+    dataset: the default dataset (the reference's), None when the step takes no ``--dataset``.
     labels: what the step's datasets must label: "class" or "time" (the clocks).
     image_size: the (height, width) its models take; a stand-in dataset is resized to it.
     needs: other datasets it loads (e.g. a transfer target), checked before training.
@@ -89,23 +92,24 @@ class Context:
     def seed(self) -> int:
         return self.args.seed
 
-    def epochs_for(self, seed_epochs: str | int | None = None) -> int:
-        """--epochs (1 with --quick), else the step's default, else the seed's own:
-        ``seed_epochs`` as a number, or a preset's name for the preset's epochs."""
+    def epochs_for(self, reference_epochs: str | int | None = None) -> int:
+        """--epochs (1 with --quick), else the step's default, else the reference's own:
+        ``reference_epochs`` as a number, or a preset's name for the preset's epochs."""
         if self.epochs is not None:
             return self.epochs
-        if isinstance(seed_epochs, str):
-            return registry.get_preset(seed_epochs).fit["epochs"]
-        if seed_epochs is None:
+        if isinstance(reference_epochs, str):
+            return registry.get_preset(reference_epochs).fit["epochs"]
+        if reference_epochs is None:
             raise ValueError(f"The '{self.step.name}' experiment needs --epochs.")
-        return seed_epochs
+        return reference_epochs
 
-    def batch_size(self, preset: str | None = None) -> int:
-        """--batch-size, else the step's, else the preset's (the seed's own)."""
+    def batch_size(self, preset: str | None = None) -> int | None:
+        """--batch-size, else the step's, else the preset's (the reference's own); None
+        when neither is set and no preset is given."""
         for size in (self.args.batch_size, self.step.batch_size):
             if size is not None:
                 return size
-        return registry.get_preset(preset).batch_size if preset else 128
+        return registry.get_preset(preset).batch_size if preset else None
 
     def variants(self, items: list) -> list:
         """``items`` (a step's variants, settings, ...), or in --quick mode only the first
@@ -122,7 +126,7 @@ class Context:
         preset,
         name: str,
         *,
-        seed_value=None,
+        reference=None,
         metric: str = "accuracy",
         dataset: str | None = None,
         model_options: dict | None = None,
@@ -135,41 +139,48 @@ class Context:
         made by ``zoo.transfer``). Options override the preset's (``model_options`` its
         builder's, ``fit_options`` its ``zoo.fit`` ones). Returns ``(model, report,
         row)``; the row scores ``metric`` (a field of the report, e.g.
-        ``average_top1_recall``) next to the seed's value.
+        ``average_top1_recall``) next to the reference's value.
         """
         dataset = dataset or self.dataset
-        spec = data.info(dataset, self.args.data_dir)
-        found = None if isinstance(preset, keras.Model) else registry.get_preset(preset)
-        options = self.data_options(**{**(found.data if found else {}), **(data_options or {})})
-        if found:
-            shape = spec.model_options(options.get("image_size"), options.get("classes"))
-            set_seed(self.seed)  # the same initial weights for the same --seed
-            model = registry.build(preset, **{**shape, **(model_options or {})})
-        else:
-            model = preset
-        fit_options = {**(found.fit_without_epochs() if found else {}), **fit_options}
         directory = self.out / name
-        batch_size = fit_options.pop("batch_size", None) or self.batch_size(
-            preset if found else None
-        )
+        from_preset = not isinstance(preset, keras.Model)
+        data_options = self.data_options(**(data_options or {}))
+        batch_size = fit_options.pop("batch_size", None)
+        batch_size = self.batch_size() if batch_size is None else batch_size
+        if batch_size is not None or not from_preset:  # else the preset's own
+            data_options["batch_size"] = (
+                registry.DEFAULT_BATCH_SIZE if batch_size is None else batch_size
+            )
+        fit_options["epochs"] = self.epochs_for(preset if from_preset else None)
+        if from_preset:
+            recipe, model = experiment.prepare(
+                preset,
+                dataset,
+                model=model_options,
+                data=data_options,
+                fit=fit_options,
+                seed=self.seed,
+            )
+            data_options, fit_options = recipe.data, recipe.fit
+            evaluate_options = recipe.evaluate
+        else:
+            model, evaluate_options = preset, {}
         report = experiment.run(
             model,
             dataset,
             directory,
-            epochs=self.epochs_for(preset if found else None),
-            batch_size=batch_size,
-            data_options=options,
-            evaluate_options=dict(found.evaluate) if found else {},
+            data_options=data_options,
+            fit_options=fit_options,
+            evaluate_options=evaluate_options,
             seed=self.seed,
             overwrite=self.args.overwrite,
             verbose=self.args.verbose,
-            **fit_options,
         )
         summary = json.loads((directory / "report.json").read_text())
         row = self.row(
             name,
             summary[metric],
-            seed_value=seed_value,
+            reference=reference,
             metric=metric,
             dataset=dataset,
             epochs=summary["epochs_run"],
@@ -188,18 +199,18 @@ class Context:
         name,
         value,
         *,
-        seed_value=None,
+        reference=None,
         metric="accuracy",
         dataset=None,
         epochs=None,
         seconds=None,
     ) -> dict:
-        """One results row: the seed's number next to the zoo's, and how it was measured."""
+        """One results row: the reference's number next to the zoo's, and how it was measured."""
         dataset = dataset or self.dataset or "-"
         return {
             "experiment": name,
             "metric": metric,
-            "seed": seed_value,
+            "reference": reference,
             "zoo": value,
             "dataset": f"{dataset} (mock)" if self.quick else dataset,
             "epochs": self.epochs if epochs is None else epochs,
@@ -298,7 +309,7 @@ def _run(step: Step, args) -> list[dict]:
         rows = step.run(ctx)
     title = f"{step.help} ({keras.backend.backend()}, {time.perf_counter() - start:.0f} s)"
     text = write_table(rows, out, title=title)
-    if any(r.get("seed") is not None and isinstance(r.get("zoo"), (int, float)) for r in rows):
+    if any(r.get("reference") is not None and isinstance(r.get("zoo"), (int, float)) for r in rows):
         plots.plot_results(rows, out / "results.png", title=step.help)
     print(f"\n{text}\nTables and figures in {out}/")
     return rows
@@ -358,7 +369,7 @@ def _common(parser, default_out: str, step: Step | None) -> None:
         parser.set_defaults(dataset=None)
     epochs = step.epochs if step else None
     parser.add_argument("--epochs", type=int, default=epochs, help=f"default {epochs}")
-    parser.add_argument("--batch-size", type=int, help="default: the seed's")
+    parser.add_argument("--batch-size", type=int, help="default: the reference's")
     parser.add_argument("--out", type=Path, default=Path(default_out), help="run directory")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument(

@@ -26,7 +26,7 @@ from collections.abc import Iterator
 
 import keras
 
-from zoo import distribute
+from zoo.training import distribute
 
 POLICIES = (None, "float32", "mixed_float16", "mixed_bfloat16")
 #: The lowest GPU compute capability on which each policy is faster than float32.

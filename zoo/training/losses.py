@@ -1,6 +1,6 @@
 """Losses written with ``keras.ops`` only, so they run on every backend.
 
-``CrossEntropy`` is seed 003's "write your own loss": the sparse categorical
+``CrossEntropy`` is CMU HW1's "write your own loss": the sparse categorical
 cross-entropy, equal to Keras's own to 1e-6, and usable in ``compile``.
 """
 

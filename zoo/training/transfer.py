@@ -1,4 +1,4 @@
-"""Transfer learning: a new head for another class count (seed 001's CIFAR-100 -> STL-10)."""
+"""Transfer learning: a new head for another class count (CV1's CIFAR-100 -> STL-10)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Plain-function metrics that the seed reports quote.
+"""Plain-function metrics that the reference reports quote.
 
 Each takes numpy-like arrays and returns a Python float. Labels may be integer
 class ids of shape (N,) or (N, 1), or one-hot rows of shape (N, num_classes).
@@ -96,7 +96,7 @@ def common_sense_error(true_minutes, predicted_minutes):
 
     Times are minutes past 12:00 in [0, 720) (11:55 is 715); 11:55 and 0:05 are 10
     minutes apart, 6:00 and 0:00 are 360. Takes scalars or arrays of the same shape and
-    returns a float or an array of per-example errors (seed 002's "common sense" loss,
+    returns a float or an array of per-example errors (IDL A2's "common sense" loss,
     in minutes rather than hours).
     """
     a = np.asarray(true_minutes, dtype=np.float64)

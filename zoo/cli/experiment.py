@@ -1,6 +1,7 @@
 """The whole job of one assignment step: data -> model -> fit -> report -> figures.
 
-``run`` is what ``python -m zoo train`` and ``make demo`` call; it writes
+``run_preset`` (a preset's recipe, with overrides) and ``run`` (any model) are what
+``python -m zoo train``, ``make demo`` and the example scripts call; they write
 everything a report needs into one directory:
 
     out/run/          zoo.fit's run directory (best.keras, history.csv, TensorBoard)
@@ -20,10 +21,55 @@ from pathlib import Path
 
 import keras
 
-from zoo import clock, data, plots
+from zoo import clock
+from zoo import data as zoo_data
 from zoo.data import pipeline
 from zoo.evaluation import Report, evaluate
+from zoo.figures import plots
+from zoo.models.registry import Preset, get_preset
 from zoo.training import fit, set_seed
+
+
+def prepare(
+    preset: str | Preset,
+    dataset: str,
+    *,
+    model=None,
+    data=None,
+    fit=None,
+    evaluate=None,
+    seed: int | None = None,
+) -> tuple[Preset, keras.Model]:
+    """A preset's recipe for ``dataset``, with the ``model``, ``data``, ``fit`` and
+    ``evaluate`` options given winning over it (``Preset.merge``), and its model.
+
+    The dataset gives the input shape and the number of classes, unless ``model`` says
+    otherwise; ``seed`` seeds the initial weights."""
+    preset = get_preset(preset) if isinstance(preset, str) else preset
+    preset = preset.merge(data=data, fit=fit, evaluate=evaluate)
+    spec = zoo_data.info(dataset, preset.data.get("data_dir"))
+    shape = spec.model_options(preset.data.get("image_size"), preset.data.get("classes"))
+    preset = preset.merge(model={**shape, **(model or {})})
+    if seed is not None:
+        set_seed(seed)
+    return preset, preset.build()
+
+
+def run_preset(preset: str | Preset, dataset: str, out, *, seed=None, **options):
+    """``prepare`` a preset for ``dataset`` (``model``, ``data``, ``fit`` and ``evaluate``
+    options among ``options``) and ``run`` it (the other ``options``)."""
+    stages = {k: options.pop(k, None) for k in ("model", "data", "fit", "evaluate")}
+    recipe, model = prepare(preset, dataset, seed=seed, **stages)
+    return run(
+        model,
+        dataset,
+        out,
+        data_options=recipe.data,
+        fit_options=recipe.fit,
+        evaluate_options=recipe.evaluate,
+        seed=seed,
+        **options,
+    )
 
 
 def run(
@@ -31,46 +77,42 @@ def run(
     dataset: str,
     out,
     *,
-    epochs: int,
-    batch_size: int = 128,
+    data_options=None,
+    fit_options=None,
+    evaluate_options=None,
     validation: float = 0.1,
     tsne_layer: str | None = None,
-    data_options: dict | None = None,
-    evaluate_options: dict | None = None,
     seed: int | None = None,
     overwrite: bool = False,
     verbose="auto",
-    **fit_options,
 ) -> Report | clock.ClockReport:
     """Train ``model`` on ``dataset``, evaluate it on the test split, write report and figures.
 
-    ``data_options`` go to ``zoo.data.load_splits`` (normalize, augment, image_size, ...),
-    ``evaluate_options`` to ``zoo.evaluate`` (``flip``), ``fit_options`` to ``zoo.fit``.
-    ``seed`` seeds the data order and augmentation (unless ``data_options`` has its own)
-    and the fit; for the same initial weights, ``zoo.set_seed(seed)`` before building
-    ``model``. ``tsne_layer`` defaults to the layer feeding the head. A finished run in
-    ``out`` is evaluated again, not retrained, unless ``overwrite``.
+    ``data_options`` go to ``zoo.data.load_splits`` (batch_size, normalize, augment, ...),
+    ``fit_options`` to ``zoo.fit`` (epochs, optimizer, ...) and ``evaluate_options`` to
+    ``zoo.evaluate`` (``flip``). ``seed`` seeds the data order and augmentation (unless
+    ``data_options`` has its own) and the fit; for the same initial weights,
+    ``zoo.set_seed(seed)`` before building ``model`` (``run_preset`` does). ``tsne_layer``
+    defaults to the layer feeding the head. A finished run in ``out`` is evaluated
+    again, not retrained, unless ``overwrite``.
     """
     out = Path(out)
-    spec = data.info(dataset)
     data_options = {"seed": seed, **(data_options or {})}
+    spec = zoo_data.info(dataset, data_options.get("data_dir"))
     ids = pipeline.resolve_classes(spec, data_options.get("classes"))
     class_names = [spec.class_names[i] for i in ids] if ids else spec.class_names
     if seed is not None:
         set_seed(seed)
-    train, val, test = data.load_splits(
-        dataset, validation=validation, batch_size=batch_size, **data_options
-    )
+    train, val, test = zoo_data.load_splits(dataset, validation=validation, **data_options)
     history = fit(
         model,
         train,
         val,
-        epochs=epochs,
         run_dir=out / "run",
         verbose=verbose,
         seed=seed,
         overwrite=overwrite,
-        **fit_options,
+        **(fit_options or {}),
     )
     seconds = history.train_seconds
     reads_clocks = isinstance(model.layers[-1], clock.ClockOutput)

@@ -1,4 +1,4 @@
-"""Score a classifier on test data: one prediction pass, every number the seed reports quote.
+"""Score a classifier on test data: one prediction pass, every number the reference reports quote.
 
     report = evaluate(model, test, class_names=names)
     print(report)               # headline metrics, per-class table, best and worst 5
@@ -17,7 +17,8 @@ from pathlib import Path
 import numpy as np
 from sklearn.metrics import classification_report, confusion_matrix, precision_recall_fscore_support
 
-from zoo import distribute, metrics
+from zoo.evaluation import metrics
+from zoo.training import distribute
 
 
 def numpy_batches(data):

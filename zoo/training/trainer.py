@@ -1,4 +1,4 @@
-"""One call that trains a model the way the seed reports did, with Keras's own callbacks.
+"""One call that trains a model the way the reference reports did, with Keras's own callbacks.
 
 ``fit`` compiles the model with an optimizer and learning-rate schedule named in
 words, then runs ``model.fit`` with a run directory that holds the best
@@ -17,10 +17,10 @@ from pathlib import Path
 
 import keras
 
-from zoo import callbacks as zoo_callbacks
-from zoo import distribute, rundir
 from zoo.data import checks
 from zoo.errors import did_you_mean
+from zoo.training import callbacks as zoo_callbacks
+from zoo.training import distribute, rundir
 
 OPTIMIZERS = {
     "sgd": keras.optimizers.SGD,
@@ -72,7 +72,7 @@ def fit(
 
     optimizer: a name from ``OPTIMIZERS`` (``sgd`` uses ``momentum``) or a Keras optimizer.
     weight_decay: decoupled weight decay for any optimizer (None keeps its default).
-    schedule: ``step`` (times ``gamma`` every ``step_size`` epochs, seed 001),
+    schedule: ``step`` (times ``gamma`` every ``step_size`` epochs, CV1),
         ``exponential`` (times ``gamma`` every epoch), ``cosine``, ``onecycle``
         (warm up to ``learning_rate`` then cosine down), ``plateau`` (halve on a
         stalled ``monitor``); ``warmup_epochs`` adds a linear warm-up to cosine.
@@ -136,7 +136,7 @@ def fit(
         metrics = getattr(output_layer, "default_metrics", lambda: ["accuracy"])()
     if loss is None:
         if label_smoothing:
-            from zoo.losses import CrossEntropy
+            from zoo.training.losses import CrossEntropy
 
             loss = CrossEntropy(label_smoothing=label_smoothing, from_logits=_outputs_logits(model))
         else:
@@ -321,7 +321,7 @@ def _outputs_logits(model) -> bool:
 
 def _class_count(model, loss) -> int | None:
     """The number of classes the labels must lie in, for a sparse cross-entropy loss."""
-    from zoo.losses import CrossEntropy
+    from zoo.training.losses import CrossEntropy
 
     sparse = (keras.losses.SparseCategoricalCrossentropy, CrossEntropy)
     if not (isinstance(loss, sparse) or loss == "sparse_categorical_crossentropy"):

@@ -1,4 +1,4 @@
-"""The figures the seed reports hand in: loss curves, confusion matrices, per-class
+"""The figures the reference reports hand in: loss curves, confusion matrices, per-class
 accuracy, grids of predictions and images, t-SNE of a hidden layer.
 
 Every function builds a `matplotlib.figure.Figure` directly (no pyplot state, so it is
@@ -17,8 +17,8 @@ import matplotlib
 import numpy as np
 from matplotlib.figure import Figure
 
-from zoo.evaluation import take_examples
-from zoo.metrics import as_labels, common_sense_error
+from zoo.evaluation import clock, take_examples
+from zoo.evaluation.metrics import as_labels, common_sense_error
 
 DPI = 120
 RIGHT, WRONG = "tab:green", "tab:red"
@@ -113,16 +113,17 @@ def plot_histories(histories: dict, path=None, metric: str = "loss") -> Figure:
 
 
 def plot_results(rows: list[dict], path=None, title: str = "") -> Figure:
-    """Bars of the zoo's number next to the seed's per experiment (results-table rows
-    with ``experiment``, ``zoo`` and ``seed``; a missing seed number draws no bar)."""
+    """Bars of the zoo's number next to the reference's per experiment (results-table rows
+    with ``experiment``, ``zoo`` and ``reference``; a missing reference number draws no
+    bar)."""
     rows = [r for r in rows if isinstance(r.get("zoo"), (int, float))]
     if not rows:
         raise ValueError("No rows with a number in 'zoo' to plot. Received: no such rows")
     x = np.arange(len(rows))
     fig = Figure(figsize=(max(5.0, 0.9 * len(rows) + 2), 4), layout="constrained")
     ax = fig.subplots()
-    seed = [np.nan if r.get("seed") is None else float(r["seed"]) for r in rows]
-    ax.bar(x - 0.2, seed, 0.4, label="seed report", color="tab:gray")
+    reference = [np.nan if r.get("reference") is None else float(r["reference"]) for r in rows]
+    ax.bar(x - 0.2, reference, 0.4, label="reference report", color="tab:gray")
     ax.bar(x + 0.2, [float(r["zoo"]) for r in rows], 0.4, label="zoo", color="tab:blue")
     ax.set_xticks(x, [r["experiment"] for r in rows], rotation=30, ha="right", fontsize=8)
     metrics = sorted({str(r.get("metric", "")) for r in rows})
@@ -314,8 +315,6 @@ def plot_tsne(
 def plot_clock_predictions(model, data, path=None, *, n: int = 16, seed=0, tolerance=5.0):
     """A grid of n random clocks titled "true / read" (h:mm), red when more than
     ``tolerance`` minutes off."""
-    from zoo import clock
-
     x, y = take_examples(data, n, seed=seed)
     true = np.asarray(y, np.float64).reshape(-1)
     read = clock.predict_minutes(model, x)
@@ -406,7 +405,7 @@ def plot_image_grid(
 def plot_reconstructions(
     originals, reconstructions, path=None, *, titles=None, value_range=(0.0, 1.0)
 ) -> Figure:
-    """Originals in the top row over their reconstructions (seed 000's Figure 3)."""
+    """Originals in the top row over their reconstructions (COSC420 A1's Figure 3)."""
     originals, reconstructions = np.asarray(originals), np.asarray(reconstructions)
     if originals.shape != reconstructions.shape:
         raise ValueError(

@@ -4,7 +4,7 @@ then its signature model, a net that reads the time from analog clocks.
 The classifier uses Fashion-MNIST when its raw files or a prepared copy are here
 (Debian's ``dataset-fashion-mnist``), otherwise scikit-learn's 8x8 digits, which
 ship with the dependencies. The clocks are rendered on the spot (``clocks``).
-Run: ``python -m zoo.demo [--task classify|clocks|all] [--dataset D] [--epochs N]``.
+Run: ``python -m zoo.cli.demo [--task classify|clocks|all] [--dataset D] [--epochs N]``.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import argparse
 from pathlib import Path
 
 import zoo
-from zoo import experiment
+from zoo.cli import experiment
 
 
 def pick_dataset() -> str:
@@ -52,26 +52,19 @@ def classify(args) -> zoo.Report:
     spec = zoo.data.info(dataset)
     epochs = args.epochs or (30 if dataset == "digits" else 3)
     print(f"Dataset: {dataset} {spec.image_shape}, {spec.num_classes} classes; {epochs} epochs")
-    zoo.set_seed(args.seed)
-    model = zoo.build(
+    return experiment.run_preset(
         "cnn",
-        input_shape=spec.image_shape,
-        num_classes=spec.num_classes,
-        filters=(32, 64),
-        batch_norm=True,
-        dense_units=(128,),
-        dense_dropout=0.3,
-        name="demo_cnn",
-    )
-    return experiment.run(
-        model,
         dataset,
         args.out,
-        epochs=epochs,
-        batch_size=128,
-        optimizer="adamw",
-        learning_rate=2e-3,
-        schedule="cosine",
+        model={
+            "filters": (32, 64),
+            "batch_norm": True,
+            "dense_units": (128,),
+            "dense_dropout": 0.3,
+            "name": "demo_cnn",
+        },
+        data={"batch_size": 128},
+        fit={"epochs": epochs, "optimizer": "adamw", "learning_rate": 2e-3, "schedule": "cosine"},
         seed=args.seed,
         overwrite=args.overwrite,
     )
@@ -80,12 +73,14 @@ def classify(args) -> zoo.Report:
 def read_clocks(args) -> zoo.clock.ClockReport:
     """Train the sin/cos clock reader on rendered 64x64 clocks; report its error in minutes."""
     print(f"Clocks: reading the time from 64x64 analog clocks; {args.clock_epochs} epochs")
-    preset = zoo.get_preset("clock_sincos")
-    options = {**preset.fit, "epochs": args.clock_epochs}
-    zoo.set_seed(args.seed)
-    model = zoo.build("clock_sincos")
-    out = args.out / "clocks"
-    return experiment.run(model, "clocks", out, seed=args.seed, overwrite=args.overwrite, **options)
+    return experiment.run_preset(
+        "clock_sincos",
+        "clocks",
+        args.out / "clocks",
+        fit={"epochs": args.clock_epochs},
+        seed=args.seed,
+        overwrite=args.overwrite,
+    )
 
 
 if __name__ == "__main__":

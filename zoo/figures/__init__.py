@@ -1,0 +1,36 @@
+"""Every figure the zoo draws (``zoo.plots`` is this package): matplotlib, no display needed.
+
+Each ``plot_*`` function returns its ``Figure`` and saves it when given a ``path``.
+"""
+
+from zoo.figures.plots import (
+    DPI,
+    plot_clock_errors,
+    plot_clock_predictions,
+    plot_confusion_matrix,
+    plot_histories,
+    plot_history,
+    plot_image_grid,
+    plot_images,
+    plot_per_class_accuracy,
+    plot_predictions,
+    plot_reconstructions,
+    plot_results,
+    plot_tsne,
+)
+
+__all__ = [
+    "DPI",
+    "plot_clock_errors",
+    "plot_clock_predictions",
+    "plot_confusion_matrix",
+    "plot_histories",
+    "plot_history",
+    "plot_image_grid",
+    "plot_images",
+    "plot_per_class_accuracy",
+    "plot_predictions",
+    "plot_reconstructions",
+    "plot_results",
+    "plot_tsne",
+]

@@ -1,0 +1,38 @@
+"""CIFAR ResNet presets (CMU HW1 part 3: a from-scratch model).
+
+Each preset is data: a ``description``, its ``source``, and the options of each stage:
+``model`` (the builder's), ``data`` (``zoo.data.load``'s, with ``batch_size``), ``fit``
+(``zoo.fit``'s, with ``epochs``) and ``evaluate`` (``zoo.evaluate``'s).
+"""
+
+from zoo.models.common import TORCH_BATCH_NORM_MOMENTUM  # the PyTorch references' BN
+
+PRESETS = {
+    "resnet": {"description": "CIFAR ResNet family: depth 6n+2."},
+    "resnet20": {
+        "description": "ResNet-20 for 32x32 images (0.27M parameters), from scratch.",
+        "source": "CMU HW1, part 3 (>= 60% on CIFAR-100)",
+        "model": {"depth": 20, "batch_norm_momentum": TORCH_BATCH_NORM_MOMENTUM},
+        "data": {"batch_size": 128},
+        "fit": {
+            "optimizer": "sgd",
+            "learning_rate": 0.1,
+            "momentum": 0.9,
+            "schedule": "cosine",
+            "epochs": 100,
+        },
+    },
+    "resnet56": {
+        "description": "ResNet-56 for 32x32 images (0.86M parameters), from scratch.",
+        "source": "CMU HW1, part 3 (>= 60% on CIFAR-100)",
+        "model": {"depth": 56, "batch_norm_momentum": TORCH_BATCH_NORM_MOMENTUM},
+        "data": {"batch_size": 128},
+        "fit": {
+            "optimizer": "sgd",
+            "learning_rate": 0.1,
+            "momentum": 0.9,
+            "schedule": "cosine",
+            "epochs": 100,
+        },
+    },
+}
