@@ -121,6 +121,7 @@ def test_bad_fit_options_fail_before_training(digits, options, message, tmp_path
         zoo.fit(small_cnn(), digits[0], run_dir=tmp_path, verbose=0, **options)
 
 
+@pytest.mark.integration
 def test_steps_per_execution_trains_the_same_weights(digits, tmp_path):
     """3 batches a call make the same updates as 1; 7 batches leave a last call of 1."""
     x, y = next(iter(digits[0].unbatch().batch(224)))
@@ -267,6 +268,7 @@ def test_step_decay_on_data_of_unknown_length(tmp_path):
     assert not [w for w in caught if "ran out of data" in str(w.message)]
 
 
+@pytest.mark.integration
 def test_experiment_on_a_class_subset_reports_those_classes(tmp_path, data_dir, figure):
     options = {"classes": [3, 7], "data_dir": data_dir}
     model = zoo.build("mlp", input_shape=(8, 8, 1), num_classes=2, hidden_units=(16,))
@@ -298,6 +300,7 @@ def first_batch_norm_input_stats(model, data):
     return x.mean(axis=(0, 1, 2)), x.var(axis=(0, 1, 2)), layer
 
 
+@pytest.mark.integration
 def test_precise_bn_gives_the_statistics_of_the_trained_weights(digits, tmp_path):
     train, test = digits
     scores = {}
@@ -351,6 +354,7 @@ def seeded_run(data_dir, run_dir):
     return history.history, model.get_weights()
 
 
+@pytest.mark.integration
 def test_a_seeded_fit_repeats_exactly(tmp_path, data_dir):
     first, first_weights = seeded_run(data_dir, tmp_path / "a")
     again, again_weights = seeded_run(data_dir, tmp_path / "b")
@@ -461,3 +465,34 @@ def test_a_loss_that_turns_nan_stops_naming_the_epoch(digits, tmp_path):
         assert [row["epoch"] for row in csv.DictReader(f)] == ["0", "1"]  # not the NaN one
     best = keras.models.load_model(tmp_path / "best.keras")
     assert all(np.isfinite(w).all() for w in best.get_weights())
+
+
+def test_the_pieces_of_fit_work_in_a_plain_keras_fit(digits, tmp_path):
+    train, _ = digits
+    model = small_cnn()
+    lr = zoo.training.optimizers.schedule(
+        "step", 0.1, epochs=2, steps_per_epoch=3, step_size=1, gamma=0.5
+    )
+    assert [float(lr(step)) for step in (0, 2, 3, 5)] == pytest.approx([0.1, 0.1, 0.05, 0.05])
+    defaults = zoo.losses.compile_defaults(model)
+    assert isinstance(defaults["loss"], keras.losses.SparseCategoricalCrossentropy)
+    assert defaults["metrics"] == ["accuracy"]
+    model.compile(optimizer=zoo.training.optimizers.optimizer("sgd", lr), **defaults)
+    callbacks = zoo.callbacks.run_callbacks(
+        tmp_path, monitor="loss", train=train.take(3), tensorboard=False
+    )
+    assert isinstance(callbacks[0], zoo.callbacks.StopOnNaN)  # first: before any logging
+    history = model.fit(train.take(3), epochs=2, callbacks=callbacks, verbose=0)
+    assert len(history.history["loss"]) == 2
+    with open(tmp_path / "history.csv") as f:
+        assert [row["epoch"] for row in csv.DictReader(f)] == ["0", "1"]
+    assert keras.models.load_model(tmp_path / "best.keras").count_params() == model.count_params()
+
+
+def test_compile_defaults_come_from_the_head():
+    clock_model = zoo.build("clock_sincos", input_shape=(32, 32, 1), filters=(8,), dense_units=())
+    assert isinstance(zoo.losses.compile_defaults(clock_model)["loss"], zoo.clock.ClockLoss)
+    smoothed = zoo.losses.compile_defaults(small_cnn(), label_smoothing=0.1)["loss"]
+    assert isinstance(smoothed, zoo.losses.CrossEntropy)
+    with pytest.raises(ValueError, match="Did you mean 'adam'"):
+        zoo.training.optimizers.optimizer("adan", 1e-3)

@@ -2,12 +2,15 @@
 
 model.fit(train, validation_data=val, epochs=5,
           callbacks=[zoo.callbacks.PreciseBatchNorm(train), zoo.callbacks.StopOnNaN()])
+model.fit(train, validation_data=val, epochs=5,
+          callbacks=zoo.callbacks.run_callbacks("runs/mine", train=train))
 """
 
 from __future__ import annotations
 
 import math
 import os
+from pathlib import Path
 
 import keras
 import numpy as np
@@ -177,7 +180,6 @@ class StopOnNaN(keras.callbacks.Callback):
         loss = (logs or {}).get("loss")
         if loss is None or math.isfinite(float(loss)):
             return
-        self.model.stop_training = True
         kept = ""
         if self.checkpoint is not None and os.path.exists(self.checkpoint):
             kept = f" The last good checkpoint is {self.checkpoint}."
@@ -186,3 +188,53 @@ class StopOnNaN(keras.callbacks.Callback):
             f"stopped.{kept} Try a lower learning rate, gradient clipping, or check the "
             "data for extreme values."
         )
+
+
+def run_callbacks(
+    run_dir,
+    *,
+    monitor: str = "val_loss",
+    train=None,
+    precise_bn: int | None = 64,
+    batch_size: int | None = None,
+    checkpoint: bool = True,
+    tensorboard: bool = True,
+    early_stopping: int | None = None,
+    plateau: tuple[float, int] | None = None,
+) -> list[keras.callbacks.Callback]:
+    """The callbacks of a ``zoo.fit`` run in ``run_dir``, in the order they must run.
+
+    ``StopOnNaN`` first (a diverged epoch is then neither logged, checkpointed nor backed
+    up), ``PreciseBatchNorm`` over ``precise_bn`` batches of ``train`` (before
+    validation), a backup to resume from, the CSV log, the best checkpoint
+    (``best.keras``), TensorBoard logs, early stopping with the best weights restored
+    (patience ``early_stopping``) and ``ReduceLROnPlateau`` (``plateau=(factor,
+    patience)``). Usable in a plain ``model.fit(..., callbacks=run_callbacks(...))``.
+    """
+    run_dir = Path(run_dir)
+    best = run_dir / "best.keras"
+    callbacks = [StopOnNaN(best if checkpoint else None)]
+    if precise_bn and train is not None:
+        callbacks.append(PreciseBatchNorm(train, precise_bn, batch_size=batch_size or 32))
+    callbacks += [
+        keras.callbacks.BackupAndRestore(str(run_dir / "backup")),
+        keras.callbacks.CSVLogger(str(run_dir / "history.csv"), append=True),
+    ]
+    if checkpoint:
+        callbacks.append(
+            keras.callbacks.ModelCheckpoint(str(best), monitor=monitor, save_best_only=True)
+        )
+    if tensorboard:
+        callbacks.append(keras.callbacks.TensorBoard(str(run_dir / "tensorboard")))
+    if early_stopping:
+        callbacks.append(
+            keras.callbacks.EarlyStopping(
+                monitor=monitor, patience=early_stopping, restore_best_weights=True
+            )
+        )
+    if plateau:
+        factor, patience = plateau
+        callbacks.append(
+            keras.callbacks.ReduceLROnPlateau(monitor=monitor, factor=factor, patience=patience)
+        )
+    return callbacks

@@ -51,3 +51,27 @@ class CrossEntropy(keras.losses.Loss):
             "from_logits": self.from_logits,
             "label_smoothing": self.label_smoothing,
         }
+
+
+def compile_defaults(model, *, loss=None, metrics=None, label_smoothing: float = 0.0) -> dict:
+    """The ``loss`` and ``metrics`` that ``model``'s head calls for, for ``compile``.
+
+    As KerasHub tasks' ``loss="auto"``: a head with its own ``default_loss()`` and
+    ``default_metrics()`` (the clock heads) gives them; any other head is a classifier,
+    scored by sparse cross-entropy (from logits when the head has no softmax, with
+    ``label_smoothing``) and accuracy. A ``loss`` or ``metrics`` given wins.
+
+        model.compile(optimizer="adam", **zoo.losses.compile_defaults(model))
+    """
+    head = model.layers[-1]
+    if loss is None and hasattr(head, "default_loss"):
+        loss = head.default_loss()
+    if metrics is None:
+        metrics = getattr(head, "default_metrics", lambda: ["accuracy"])()
+    if loss is None:
+        from_logits = getattr(head, "activation", None) is keras.activations.linear
+        if label_smoothing:
+            loss = CrossEntropy(label_smoothing=label_smoothing, from_logits=from_logits)
+        else:
+            loss = keras.losses.SparseCategoricalCrossentropy(from_logits=from_logits)
+    return {"loss": loss, "metrics": list(metrics)}

@@ -1,12 +1,15 @@
 """One call that trains a model the way the reference reports did, with Keras's own callbacks.
 
-``fit`` compiles the model with an optimizer and learning-rate schedule named in
-words, then runs ``model.fit`` with a run directory that holds the best
+``fit`` composes Keras pieces that also work on their own: an optimizer and a
+learning-rate schedule named in words (``zoo.training.optimizers``), the loss and
+metrics the model's head calls for (``zoo.losses.compile_defaults``), the run's
+callbacks (``zoo.callbacks.run_callbacks``). It compiles the model with them and runs
+``model.fit`` with a run directory that holds the best
 checkpoint (``best.keras``), the final model (``model.keras``), a backup to resume
 from after a crash (``backup/``), the per-epoch CSV log (``history.csv``),
 TensorBoard logs and the options and status of the run (``fit.json``). Calling
 ``fit`` again with the same ``run_dir`` resumes an interrupted run and does not
-retrain a finished one (``zoo.rundir``).
+retrain a finished one (``zoo.training.rundir``).
 """
 
 from __future__ import annotations
@@ -18,21 +21,9 @@ from pathlib import Path
 import keras
 
 from zoo.data import checks
-from zoo.errors import did_you_mean
 from zoo.training import callbacks as zoo_callbacks
-from zoo.training import distribute, rundir
-
-OPTIMIZERS = {
-    "sgd": keras.optimizers.SGD,
-    "adam": keras.optimizers.Adam,
-    "adamw": keras.optimizers.AdamW,
-    "rmsprop": keras.optimizers.RMSprop,
-    "adadelta": keras.optimizers.Adadelta,
-    "adagrad": keras.optimizers.Adagrad,
-    "nadam": keras.optimizers.Nadam,
-    "lion": keras.optimizers.Lion,
-}
-SCHEDULES = (None, "constant", "step", "exponential", "cosine", "onecycle", "plateau")
+from zoo.training import distribute, optimizers, rundir
+from zoo.training.losses import compile_defaults
 
 
 def fit(
@@ -70,7 +61,8 @@ def fit(
 ) -> keras.callbacks.History:
     """Compile ``model`` and train it on ``train`` (a batched dataset or an ``(x, y)`` tuple).
 
-    optimizer: a name from ``OPTIMIZERS`` (``sgd`` uses ``momentum``) or a Keras optimizer.
+    optimizer: a name from ``zoo.training.optimizers.OPTIMIZERS`` (``sgd`` uses
+        ``momentum``) or a Keras optimizer.
     weight_decay: decoupled weight decay for any optimizer (None keeps its default).
     schedule: ``step`` (times ``gamma`` every ``step_size`` epochs, CV1),
         ``exponential`` (times ``gamma`` every epoch), ``cosine``, ``onecycle``
@@ -113,7 +105,6 @@ def fit(
     _check_fit_args(
         epochs,
         learning_rate,
-        schedule,
         label_smoothing,
         early_stopping,
         train,
@@ -128,28 +119,25 @@ def fit(
     validation = _with_known_length(validation)
     steps = steps_per_epoch or _steps_per_epoch(train, batch_size)
     monitor = monitor or ("val_loss" if validation is not None else "loss")
-    lr = _learning_rate(schedule, learning_rate, epochs, steps, step_size, gamma, warmup_epochs)
-    output_layer = model.layers[-1]
-    if loss is None and hasattr(output_layer, "default_loss"):  # e.g. zoo.clock.ClockOutput
-        loss = output_layer.default_loss()
-    if metrics is None:
-        metrics = getattr(output_layer, "default_metrics", lambda: ["accuracy"])()
-    if loss is None:
-        if label_smoothing:
-            from zoo.training.losses import CrossEntropy
-
-            loss = CrossEntropy(label_smoothing=label_smoothing, from_logits=_outputs_logits(model))
-        else:
-            loss = keras.losses.SparseCategoricalCrossentropy(from_logits=_outputs_logits(model))
+    lr = optimizers.schedule(
+        schedule,
+        learning_rate,
+        epochs=epochs,
+        steps_per_epoch=steps,
+        step_size=step_size,
+        gamma=gamma,
+        warmup_epochs=warmup_epochs,
+    )
+    compiled = compile_defaults(model, loss=loss, metrics=metrics, label_smoothing=label_smoothing)
+    loss = compiled["loss"]
     num_classes = _class_count(model, loss)
     train = checks.check_data(model, train, num_classes, "training")
     if validation is not None:
         validation = checks.check_data(model, validation, num_classes, "validation")
     train, validation = distribute.check_batches(model, train, validation, batch_size)
     model.compile(
-        optimizer=make_optimizer(optimizer, lr, momentum=momentum, weight_decay=weight_decay),
-        loss=loss,
-        metrics=list(metrics),
+        optimizer=optimizers.optimizer(optimizer, lr, momentum=momentum, weight_decay=weight_decay),
+        **compiled,
         jit_compile=jit_compile,
         steps_per_execution=steps_per_execution,
     )
@@ -183,33 +171,17 @@ def fit(
     )
     if rundir.claim(run_dir, options, overwrite=overwrite) == rundir.COMPLETE:
         return rundir.finished(model, run_dir)
-    best = run_dir / "best.keras"
-    # StopOnNaN first: a diverged epoch is then neither logged, checkpointed nor backed up.
-    all_callbacks = [zoo_callbacks.StopOnNaN(best if checkpoint else None)]
-    if precise_bn:
-        all_callbacks.append(
-            zoo_callbacks.PreciseBatchNorm(train, precise_bn, batch_size=batch_size or 32)
-        )
-    all_callbacks += [
-        keras.callbacks.BackupAndRestore(str(run_dir / "backup")),
-        keras.callbacks.CSVLogger(str(run_dir / "history.csv"), append=True),
-    ]
-    if checkpoint:
-        all_callbacks.append(
-            keras.callbacks.ModelCheckpoint(str(best), monitor=monitor, save_best_only=True)
-        )
-    if tensorboard:
-        all_callbacks.append(keras.callbacks.TensorBoard(str(run_dir / "tensorboard")))
-    if early_stopping:
-        all_callbacks.append(
-            keras.callbacks.EarlyStopping(
-                monitor=monitor, patience=early_stopping, restore_best_weights=True
-            )
-        )
-    if schedule == "plateau":
-        all_callbacks.append(
-            keras.callbacks.ReduceLROnPlateau(monitor=monitor, factor=gamma, patience=step_size)
-        )
+    all_callbacks = zoo_callbacks.run_callbacks(
+        run_dir,
+        monitor=monitor,
+        train=train,
+        precise_bn=precise_bn,
+        batch_size=batch_size,
+        checkpoint=checkpoint,
+        tensorboard=tensorboard,
+        early_stopping=early_stopping,
+        plateau=(gamma, step_size) if schedule == "plateau" else None,
+    )
     all_callbacks.extend(callbacks)
 
     x, y = train if isinstance(train, tuple) else (train, None)
@@ -247,53 +219,6 @@ def set_seed(seed: int) -> None:
     tf.config.experimental.enable_op_determinism()
 
 
-def make_optimizer(
-    optimizer, learning_rate, *, momentum: float = 0.9, weight_decay: float | None = None
-):
-    """A Keras optimizer from its name (see ``OPTIMIZERS``); an optimizer is returned as is."""
-    if isinstance(optimizer, keras.optimizers.Optimizer):
-        return optimizer
-    key = str(optimizer).lower()
-    if key not in OPTIMIZERS:
-        raise ValueError(
-            f"Unknown optimizer '{optimizer}'.{did_you_mean(key, OPTIMIZERS)} "
-            f"Known: {', '.join(OPTIMIZERS)}. "
-            f"Received: optimizer={optimizer!r}"
-        )
-    kwargs = {"learning_rate": learning_rate}
-    if key == "sgd":
-        kwargs["momentum"] = momentum
-    if weight_decay is not None:
-        kwargs["weight_decay"] = weight_decay
-    return OPTIMIZERS[key](**kwargs)
-
-
-def _learning_rate(schedule, lr, epochs, steps, step_size, gamma, warmup_epochs):
-    if schedule in (None, "constant", "plateau"):
-        return lr
-    if steps is None:
-        raise ValueError(
-            f"schedule='{schedule}' needs the number of batches per epoch, and this dataset's "
-            "length is unknown. Pass steps_per_epoch=... Received: steps_per_epoch=None"
-        )
-    schedules = keras.optimizers.schedules
-    total = max(1, epochs * steps)
-    warmup = int(warmup_epochs * steps)
-    if schedule == "step":
-        return schedules.ExponentialDecay(lr, step_size * steps, gamma, staircase=True)
-    if schedule == "exponential":
-        return schedules.ExponentialDecay(lr, steps, gamma, staircase=True)
-    if schedule == "cosine":
-        if warmup:
-            return schedules.CosineDecay(0.0, total - warmup, warmup_target=lr, warmup_steps=warmup)
-        return schedules.CosineDecay(lr, total)
-    # onecycle: a warm-up over the first 30% (or warmup_epochs) from lr/25, then cosine to ~0.
-    warmup = warmup or int(0.3 * total)
-    return schedules.CosineDecay(
-        lr / 25, total - warmup, alpha=1e-3, warmup_target=lr, warmup_steps=warmup
-    )
-
-
 def _steps_per_epoch(train, batch_size) -> int | None:
     if isinstance(train, tuple):
         return math.ceil(len(train[0]) / (batch_size or 32))
@@ -315,10 +240,6 @@ def _with_known_length(data):
     return data.apply(tf.data.experimental.assert_cardinality(batches)) if batches else data
 
 
-def _outputs_logits(model) -> bool:
-    return getattr(model.layers[-1], "activation", None) is keras.activations.linear
-
-
 def _class_count(model, loss) -> int | None:
     """The number of classes the labels must lie in, for a sparse cross-entropy loss."""
     from zoo.training.losses import CrossEntropy
@@ -333,7 +254,6 @@ def _class_count(model, loss) -> int | None:
 def _check_fit_args(
     epochs,
     learning_rate,
-    schedule,
     label_smoothing,
     early_stopping,
     train,
@@ -346,11 +266,6 @@ def _check_fit_args(
             raise ValueError(f"`{name}` must be an integer >= 1. Received: {name}={value!r}")
     if not learning_rate > 0:
         raise ValueError(f"`learning_rate` must be > 0. Received: learning_rate={learning_rate!r}")
-    if schedule not in SCHEDULES:
-        raise ValueError(
-            f"Unknown schedule '{schedule}'. Known: {', '.join(map(str, SCHEDULES))}. "
-            f"Received: schedule={schedule!r}"
-        )
     if not 0 <= label_smoothing < 1:
         raise ValueError(f"`label_smoothing` must be in [0, 1). Received: {label_smoothing!r}")
     if early_stopping is not None and (not isinstance(early_stopping, int) or early_stopping < 1):
