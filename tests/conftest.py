@@ -37,3 +37,13 @@ def check_figure(path, min_pixels: int = 100) -> None:
 def figure():
     """``figure(path)`` asserts that ``path`` holds a drawn PNG figure."""
     return check_figure
+
+
+def fast_only(items, fast):
+    """``items`` as pytest params: those in ``fast`` in the fast tier, the rest marked
+    ``integration``. For tests over every preset: the fast tier keeps a representative
+    few, ``make test`` runs them all."""
+    return [
+        item if item in fast else pytest.param(item, marks=pytest.mark.integration)
+        for item in items
+    ]

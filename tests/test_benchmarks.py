@@ -66,6 +66,7 @@ def test_time_to_accuracy_figure_with_and_without_points_near_the_targets(tmp_pa
         assert path.stat().st_size > 10_000
 
 
+@pytest.mark.integration
 def test_pipeline_benchmark_smoke_rows(data_dir):
     result = pipeline_benchmark.run(smoke=True, data_dir=data_dir)
     variants = {(row["kind"], row["variant"]) for row in result["rows"]}
@@ -109,6 +110,7 @@ def test_feeds_benchmark_times_the_pipeline_against_arrays(data_dir):
     assert "| idl_fmnist_mlp |" in feeds.table(result)
 
 
+@pytest.mark.integration
 def test_trust_benchmark_times_precise_bn_and_the_data_checks(data_dir):
     from benchmarks import trust
 

@@ -5,6 +5,7 @@ import json
 import keras
 import numpy as np
 import pytest
+from conftest import fast_only
 
 import zoo
 from zoo import clock
@@ -139,7 +140,7 @@ def test_the_hands_move_with_the_time():
     assert np.abs(three.astype(int) - nine.astype(int)).max() > 100
 
 
-@pytest.mark.parametrize("name", PRESETS)
+@pytest.mark.parametrize("name", fast_only(PRESETS, {"clock_sincos"}))
 def test_each_clock_model_trains_and_its_loss_falls(name, tiny):
     # The same batch and the same start on every run (CI once drew an unlucky pair).
     data = zoo.data.load("clocks/tiny", "train", batch_size=64, data_dir=tiny[0], shuffle=False)
@@ -230,6 +231,7 @@ def test_clock_figures(tiny, tmp_path, figure):
     figure(tmp_path / "errors.png")
 
 
+@pytest.mark.integration
 def test_an_experiment_on_clocks_writes_the_clock_report_and_figures(tiny, tmp_path, figure):
     data_dir, _ = tiny
     model = zoo.build("clock_sincos", input_shape=(32, 32, 1), filters=(8, 16), dense_units=(32,))
@@ -248,6 +250,7 @@ def test_an_experiment_on_clocks_writes_the_clock_report_and_figures(tiny, tmp_p
     figure(tmp_path / "figures" / "errors.png")
 
 
+@pytest.mark.integration
 def test_the_command_line_trains_a_clock_model(tiny, tmp_path, monkeypatch, figure):
     from zoo.cli.commands import main
 

@@ -111,6 +111,7 @@ def mean_loss(model, images, steps):
     return float(np.mean([model.train_on_batch(images) for _ in range(steps)]))
 
 
+@pytest.mark.integration
 @pytest.mark.parametrize("scheme", ["ten_step", "ddim"])
 def test_a_few_training_steps_lower_the_loss(scheme, autoencoder, images):
     model = ten_step_denoiser(autoencoder) if scheme == "ten_step" else ddim(autoencoder, images)
@@ -134,6 +135,7 @@ def test_the_sampler_is_deterministic_and_in_range(scheme, autoencoder, images):
     np.testing.assert_array_equal(generated, trajectories[:, -1])
 
 
+@pytest.mark.integration
 def test_both_schemes_save_and_load(autoencoder, images, tmp_path):
     for model in (ten_step_denoiser(autoencoder), ddim(autoencoder, images)):
         path = tmp_path / f"{model.name}.keras"
@@ -169,6 +171,7 @@ def test_files_saved_under_the_old_name_still_load(autoencoder, tmp_path):
     )
 
 
+@pytest.mark.integration
 def test_pixel_space_diffusion_needs_no_autoencoder(images):
     unet = zoo.build("unet", input_shape=IMAGE, widths=(8, 8), bottleneck=(8,))
     model = diffusion.Diffusion(unet, seed=0)
@@ -178,6 +181,7 @@ def test_pixel_space_diffusion_needs_no_autoencoder(images):
     assert model.sample(2, steps=2).shape == (2, 3, *IMAGE)
 
 
+@pytest.mark.integration
 def test_the_callback_and_figures_write_their_files(autoencoder, images, tmp_path, figure):
     model = ten_step_denoiser(autoencoder)
     model.compile(optimizer="adam")

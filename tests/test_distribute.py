@@ -66,6 +66,7 @@ def test_two_devices_give_the_loss_curve_of_one(two_devices):
         ("odd_batch", "InvalidArgumentError: .*not a multiple of that before its last"),
     ],
 )
+@pytest.mark.integration
 def test_bad_device_setups_fail_clearly(two_devices, case, message):
     assert two_devices["errors"][case] is not None, f"{case} did not fail"
     assert re.search(message, two_devices["errors"][case], re.DOTALL)

@@ -9,6 +9,7 @@ import keras
 import numpy as np
 import pytest
 import tensorflow_datasets as tfds
+from conftest import fast_only
 from PIL import Image
 
 import zoo
@@ -158,7 +159,7 @@ def test_presets_are_listed_and_expose_their_parts():
     assert zoo.build("gan64").generator.output.shape == (None, 64, 64, 3)
 
 
-@pytest.mark.parametrize("name", GENERATIVE)
+@pytest.mark.parametrize("name", fast_only(GENERATIVE, {"cae"}))
 def test_every_generative_preset_builds_trains_and_reloads(name, tmp_path):
     model = zoo.build(name)  # the preset as registered: its output shape, symbolically
     outputs = (
@@ -183,6 +184,7 @@ def test_every_generative_preset_builds_trains_and_reloads(name, tmp_path):
     np.testing.assert_allclose(call(reloaded, inputs), call(small, inputs), atol=1e-6)
 
 
+@pytest.mark.integration
 def test_losses_fall_over_a_few_dozen_steps_on_real_digits(trained):
     _, histories = trained
     for name, key in (("cae", "loss"), ("vae", "loss"), ("vae", "reconstruction_loss")):
@@ -196,6 +198,7 @@ def test_losses_fall_over_a_few_dozen_steps_on_real_digits(trained):
     assert np.mean(g_loss[-3:]) < 0.95 * np.mean(g_loss[:3]) and histories["d_fixed"], g_loss
 
 
+@pytest.mark.integration
 def test_a_gan_step_changes_both_networks(trained, digits):
     gan = trained[0]["gan"]
     bn = gan.generator.get_layer("project_bn").moving_mean
@@ -328,6 +331,7 @@ def test_reconstruction_errors_follow_table_8():
     assert generative.mean_squared_error(halve, images) == pytest.approx(((images / 2) ** 2).mean())
 
 
+@pytest.mark.integration
 def test_latent_traversals_walks_and_figures(trained, digits, tmp_path):
     vae = trained[0]["vae"]
     one = generative.traverse(vae.decoder, 2, np.linspace(-2, 2, 5))
@@ -352,6 +356,7 @@ def test_latent_traversals_walks_and_figures(trained, digits, tmp_path):
     assert all((tmp_path / f).stat().st_size > 0 for f in ("two.png", "one.png", "rec.png"))
 
 
+@pytest.mark.integration
 def test_sample_grid_and_validation_during_gan_fit(trained, digits, tmp_path):
     gan = trained[0]["gan"]
     grid = generative.SampleGrid(tmp_path / "samples", n=8, seed=1)

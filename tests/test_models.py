@@ -5,6 +5,7 @@ import inspect
 import keras
 import numpy as np
 import pytest
+from conftest import fast_only
 
 import zoo
 
@@ -66,13 +67,7 @@ def test_every_classifier_is_covered():
     assert set(REQUIRED) <= set(CLASSIFIERS)
 
 
-HEAVY = {"resnet56"}  # resnet20's code path, 2.8x the layers to compile
-
-
-@pytest.mark.parametrize(
-    "name",
-    [pytest.param(n, marks=pytest.mark.integration) if n in HEAVY else n for n in CLASSIFIERS],
-)
+@pytest.mark.parametrize("name", fast_only(CLASSIFIERS, {"mlp", "cnn", "kth_cnn"}))
 def test_every_classifier_builds_predicts_trains_and_reloads(name, tmp_path):
     model = zoo.build(name)
     num_classes = describe_num_classes(name)
