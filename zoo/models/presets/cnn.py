@@ -8,6 +8,25 @@ Each preset is data: a ``description``, its ``source``, and the options of each 
 
 from zoo.models.common import TORCH_BATCH_NORM_MOMENTUM  # the PyTorch references' BN
 
+#: The Fashion-MNIST time-to-accuracy recipes' training: one-cycle AdamW, label smoothing.
+RECIPE_FIT = {
+    "optimizer": "adamw",
+    "learning_rate": 3e-3,
+    "weight_decay": 5e-4,
+    "schedule": "onecycle",
+    "label_smoothing": 0.1,
+}
+#: KTH P3's network (Figure 1); its variants change one part of it.
+KTH = {
+    "input_shape": (32, 32, 3),
+    "num_classes": 10,
+    "filters": (24, 48, 96),
+    "kernel_size": (5, 3, 3),
+    "padding": "valid",
+    "dense_units": (512,),
+    "batch_norm_momentum": TORCH_BATCH_NORM_MOMENTUM,
+}
+
 PRESETS = {
     "cnn": {"description": "CNN family: a conv stack from per-layer lists."},
     "keras_mnist_cnn": {
@@ -36,7 +55,12 @@ PRESETS = {
             "dense_dropout": 0.1,
         },
         "data": {"batch_size": 128},
-        "fit": {"optimizer": "rmsprop", "learning_rate": 1e-3, "epochs": 50, "early_stopping": 5},
+        "fit": {
+            "optimizer": "rmsprop",
+            "learning_rate": 1e-3,
+            "epochs": 50,
+            "early_stopping": 5,
+        },
     },
     "fmnist_fast": {
         "description": "Time-to-accuracy CNN for 28x28 grey images: 3 BN convs (32-64-128), "
@@ -49,14 +73,7 @@ PRESETS = {
             "dense_units": (256,),
         },
         "data": {"batch_size": 256, "augment": ["flip"]},
-        "fit": {
-            "optimizer": "adamw",
-            "learning_rate": 3e-3,
-            "weight_decay": 5e-4,
-            "schedule": "onecycle",
-            "label_smoothing": 0.1,
-            "epochs": 16,
-        },
+        "fit": {**RECIPE_FIT, "epochs": 16},
         "evaluate": {"flip": True},
     },
     "fmnist_long": {
@@ -78,14 +95,7 @@ PRESETS = {
                 "erasing": 0.5,
             },
         },
-        "fit": {
-            "optimizer": "adamw",
-            "learning_rate": 3e-3,
-            "weight_decay": 5e-4,
-            "schedule": "onecycle",
-            "label_smoothing": 0.1,
-            "epochs": 40,
-        },
+        "fit": {**RECIPE_FIT, "epochs": 40},
         "evaluate": {"flip": True},
     },
     "lenet5": {
@@ -126,15 +136,7 @@ PRESETS = {
     "kth_cnn": {
         "description": "KTH P3's default CIFAR-10 CNN: valid convs 24/48/96 (5, 3, 3), dense 512.",
         "source": "KTH P3, Figure 1",
-        "model": {
-            "input_shape": (32, 32, 3),
-            "num_classes": 10,
-            "filters": (24, 48, 96),
-            "kernel_size": (5, 3, 3),
-            "padding": "valid",
-            "dense_units": (512,),
-            "batch_norm_momentum": TORCH_BATCH_NORM_MOMENTUM,
-        },
+        "model": KTH,
         "data": {"batch_size": 64},
         "fit": {"optimizer": "sgd", "learning_rate": 1e-3},
     },
@@ -142,13 +144,8 @@ PRESETS = {
         "description": "KTH P3's best variant: 64/128/256 filters, leaky ReLU, BN, dropout 0.3.",
         "source": "KTH P3, Section 4 (0.7487 average top-1 recall)",
         "model": {
-            "input_shape": (32, 32, 3),
-            "num_classes": 10,
+            **KTH,
             "filters": (64, 128, 256),
-            "kernel_size": (5, 3, 3),
-            "padding": "valid",
-            "dense_units": (512,),
-            "batch_norm_momentum": TORCH_BATCH_NORM_MOMENTUM,
             "activation": "leaky_relu",
             "batch_norm": True,
             "dense_dropout": 0.3,

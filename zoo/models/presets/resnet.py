@@ -7,6 +7,15 @@ Each preset is data: a ``description``, its ``source``, and the options of each 
 
 from zoo.models.common import TORCH_BATCH_NORM_MOMENTUM  # the PyTorch references' BN
 
+#: Both depths train alike: SGD with momentum, cosine decay from 0.1, 100 epochs.
+CIFAR_FIT = {
+    "optimizer": "sgd",
+    "learning_rate": 0.1,
+    "momentum": 0.9,
+    "schedule": "cosine",
+    "epochs": 100,
+}
+
 PRESETS = {
     "resnet": {"description": "CIFAR ResNet family: depth 6n+2."},
     "resnet20": {
@@ -14,25 +23,13 @@ PRESETS = {
         "source": "CMU HW1, part 3 (>= 60% on CIFAR-100)",
         "model": {"depth": 20, "batch_norm_momentum": TORCH_BATCH_NORM_MOMENTUM},
         "data": {"batch_size": 128},
-        "fit": {
-            "optimizer": "sgd",
-            "learning_rate": 0.1,
-            "momentum": 0.9,
-            "schedule": "cosine",
-            "epochs": 100,
-        },
+        "fit": CIFAR_FIT,
     },
     "resnet56": {
         "description": "ResNet-56 for 32x32 images (0.86M parameters), from scratch.",
         "source": "CMU HW1, part 3 (>= 60% on CIFAR-100)",
         "model": {"depth": 56, "batch_norm_momentum": TORCH_BATCH_NORM_MOMENTUM},
         "data": {"batch_size": 128},
-        "fit": {
-            "optimizer": "sgd",
-            "learning_rate": 0.1,
-            "momentum": 0.9,
-            "schedule": "cosine",
-            "epochs": 100,
-        },
+        "fit": CIFAR_FIT,
     },
 }
