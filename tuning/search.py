@@ -22,7 +22,7 @@ import keras_tuner as kt
 
 from tuning import oracles, report, spaces
 from tuning.hypermodel import ZooHyperModel
-from zoo.errors import did_you_mean
+from zoo.errors import did_you_mean, differences
 
 TUNERS = ("grid", "random", "oneatatime")
 OBJECTIVE = "val_accuracy"
@@ -189,9 +189,8 @@ def claim_directory(directory: Path, marker: dict) -> None:
     path = directory / MARKER
     if path.exists():
         found = json.loads(path.read_text())
-        differ = {k: (found.get(k), v) for k, v in marker.items() if found.get(k) != v}
-        if differ:
-            detail = ", ".join(f"{k}: {a!r} there, {b!r} now" for k, (a, b) in differ.items())
+        detail = differences(found, marker)
+        if detail:
             raise ValueError(
                 f"The results directory '{directory}' holds a different search ({detail}); "
                 f"results are never mixed. Use another --dir, or the same options to resume. "

@@ -147,10 +147,8 @@ class Context:
         data_options = self.data_options(**(data_options or {}))
         batch_size = fit_options.pop("batch_size", None)
         batch_size = self.batch_size() if batch_size is None else batch_size
-        if batch_size is not None or not from_preset:  # else the preset's own
-            data_options["batch_size"] = (
-                registry.DEFAULT_BATCH_SIZE if batch_size is None else batch_size
-            )
+        if batch_size is not None:  # else the preset's own, or zoo.data.load's
+            data_options["batch_size"] = batch_size
         fit_options["epochs"] = self.epochs_for(preset if from_preset else None)
         if from_preset:
             recipe, model = experiment.prepare(

@@ -4,7 +4,7 @@ precision/recall/F1, per-class scores), ``clock`` (minutes off on the dial), ``q
 ``metrics`` they share. Nothing here imports tensorflow.
 """
 
-from zoo.evaluation import clock, metrics, quality  # noqa: I001 (clock needs classification first)
+from zoo.evaluation import clock, metrics, quality
 from zoo.evaluation.classification import Report, evaluate, numpy_batches, take_examples
 
 __all__ = ["Report", "clock", "evaluate", "metrics", "numpy_batches", "quality", "take_examples"]

@@ -14,6 +14,8 @@ from pathlib import Path
 
 import keras
 
+from zoo.errors import differences
+
 RUNNING, COMPLETE = "running", "complete"
 OPTIONS = "fit.json"
 FINAL_MODEL = "model.keras"
@@ -41,9 +43,8 @@ def claim(run_dir: Path, options: dict, *, overwrite: bool = False) -> str:
             )
     else:
         stored = {k: v for k, v in found.items() if k not in ("status", "train_seconds")}
-        differ = {k: (stored.get(k), v) for k, v in options.items() if stored.get(k) != v}
-        if differ:
-            detail = ", ".join(f"{k}: {a!r} there, {b!r} now" for k, (a, b) in differ.items())
+        detail = differences(stored, options)
+        if detail:
             raise ValueError(
                 f"The run directory '{run_dir}' holds a run with other options ({detail}). "
                 "Pass overwrite=True (--overwrite) to start over, or choose another "

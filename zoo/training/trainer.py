@@ -23,7 +23,7 @@ import keras
 from zoo.data import checks
 from zoo.training import callbacks as zoo_callbacks
 from zoo.training import distribute, optimizers, rundir
-from zoo.training.losses import compile_defaults
+from zoo.training.losses import CrossEntropy, compile_defaults
 
 
 def fit(
@@ -242,8 +242,6 @@ def _with_known_length(data):
 
 def _class_count(model, loss) -> int | None:
     """The number of classes the labels must lie in, for a sparse cross-entropy loss."""
-    from zoo.training.losses import CrossEntropy
-
     sparse = (keras.losses.SparseCategoricalCrossentropy, CrossEntropy)
     if not (isinstance(loss, sparse) or loss == "sparse_categorical_crossentropy"):
         return None
