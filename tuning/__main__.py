@@ -1,4 +1,4 @@
-"""``python -m tuning list`` and ``python -m tuning run SPACE --tuner ... --dir ...``.
+"""``zoo-tune list`` and ``zoo-tune run SPACE --tuner ... --dir ...`` (or ``python -m tuning``).
 
 Distributed (KerasTuner's chief/worker mode on this machine): ``--workers N``
 starts a chief that serves the oracle on a free 127.0.0.1 port and N workers that
@@ -36,7 +36,7 @@ def main(argv=None) -> int:
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m tuning", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(prog="zoo-tune", description=__doc__.split("\n")[0])
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("list", help="every search space and its number of grid settings")
     run = commands.add_parser(
@@ -45,7 +45,7 @@ def _parser() -> argparse.ArgumentParser:
         description="Run a search, or resume it: the same command after a kill continues "
         "where it stopped. Writes results.csv, results.json and results.png into --dir.",
     )
-    run.add_argument("space", help="a search space (see `python -m tuning list`)")
+    run.add_argument("space", help="a search space (see `zoo-tune list`)")
     run.add_argument("--tuner", default="grid", help="grid, random or oneatatime (default grid)")
     run.add_argument("--dataset", help="dataset to train on (default: the space's)")
     run.add_argument(

@@ -12,9 +12,10 @@ task namespaces ``clock``, ``generative`` and ``diffusion``; ``zoo.cli`` is the
 application on top (the commands, the demo, the example scripts' frame).
 """
 
-from zoo.backend import configure_xla_cpu
+from zoo.backend import configure_xla_cpu, import_tensorflow_quietly
 
 configure_xla_cpu()  # before anything starts JAX
+import_tensorflow_quietly()  # before anything else imports TensorFlow
 
 from zoo import clock, data, diffusion, evaluation, figures, generative, models, training  # noqa: E402
 from zoo.evaluation import Report, evaluate, metrics, quality  # noqa: E402

@@ -1,4 +1,4 @@
-"""Command line: `python -m zoo list | describe NAME | train NAME --dataset D ...`."""
+"""Command line: `zoo list | describe NAME | train NAME --dataset D ...` (`python -m zoo`)."""
 
 from __future__ import annotations
 
@@ -64,13 +64,15 @@ def train(args) -> None:
 
 
 def main(argv=None) -> None:
-    parser = argparse.ArgumentParser(prog="python -m zoo", description=zoo.__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(
+        prog="zoo", description=f"{zoo.__doc__.splitlines()[0]} Also `python -m zoo`."
+    )
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("list", help="every model with its trainable parameters")
     describe_parser = commands.add_parser("describe", help="a model's options and defaults")
     describe_parser.add_argument("model")
     train_parser = commands.add_parser("train", help="train, evaluate and plot a model")
-    train_parser.add_argument("model", help="a name from `python -m zoo list`")
+    train_parser.add_argument("model", help="a name from `zoo list`")
     train_parser.add_argument("--dataset", required=True, choices=zoo.data.DATASETS)
     train_parser.add_argument("--epochs", type=int, help="default: the preset's, else zoo.fit's 10")
     train_parser.add_argument("--batch-size", type=int, help="default: the preset's")

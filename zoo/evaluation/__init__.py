@@ -5,6 +5,21 @@ precision/recall/F1, per-class scores), ``clock`` (minutes off on the dial), ``q
 """
 
 from zoo.evaluation import clock, metrics, quality
-from zoo.evaluation.classification import Report, evaluate, numpy_batches, take_examples
+from zoo.evaluation.classification import (
+    Report,
+    evaluate,
+    numpy_batches,
+    predict_arrays,
+    take_examples,
+)
 
-__all__ = ["Report", "clock", "evaluate", "metrics", "numpy_batches", "quality", "take_examples"]
+__all__ = [
+    "Report",
+    "clock",
+    "evaluate",
+    "metrics",
+    "numpy_batches",
+    "predict_arrays",
+    "quality",
+    "take_examples",
+]

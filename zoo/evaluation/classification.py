@@ -14,10 +14,11 @@ import dataclasses
 import json
 from pathlib import Path
 
+import keras
 import numpy as np
 from sklearn.metrics import classification_report, confusion_matrix, precision_recall_fscore_support
 
-from zoo.evaluation import metrics
+from zoo.evaluation import metrics, tables
 from zoo.training import distribute
 
 
@@ -141,8 +142,8 @@ class Report:
     def load(cls, path) -> Report:
         return cls.from_dict(json.loads(Path(path).read_text()))
 
-    def __str__(self) -> str:
-        headline = [
+    def _headline(self) -> list[tuple[str, float]]:
+        return [
             ("accuracy", self.accuracy),
             (f"top-{self.top_k} accuracy", self.top_k_accuracy),
             ("precision (macro)", self.precision),
@@ -150,8 +151,30 @@ class Report:
             ("F1 (macro)", self.f1),
             ("average top-1 recall", self.average_top1_recall),
         ]
+
+    def _repr_markdown_(self) -> str:
+        """The headline scores and the per-class table: how a notebook shows a report."""
+        headline = [{"metric": label, "value": float(value)} for label, value in self._headline()]
+        scores = ("precision", "recall", "f1")
+        per_class = [
+            {
+                "class": self.class_names[i],
+                **{key: float(self.per_class[key][i]) for key in scores},
+                "support": int(self.per_class["support"][i]),
+            }
+            for i in np.flatnonzero(self.per_class["support"] > 0)  # as in the averages
+        ]
+        return "\n\n".join(
+            [
+                f"{self.num_examples} examples, {self.num_classes} classes",
+                tables.markdown_table(headline, ["metric", "value"]),
+                tables.markdown_table(per_class, ["class", *scores, "support"]),
+            ]
+        )
+
+    def __str__(self) -> str:
         lines = [f"examples: {self.num_examples}   classes: {self.num_classes}"]
-        lines += [f"{label + ':':<22}{value:.4f}" for label, value in headline]
+        lines += [f"{label + ':':<22}{value:.4f}" for label, value in self._headline()]
         present = np.flatnonzero(self.per_class["support"] > 0)
         if len(present) < self.num_classes:
             absent = self.num_classes - len(present)
@@ -183,15 +206,40 @@ def _predict(model, data, batch_size: int, flip: bool = False):
     if isinstance(data, (tuple, list)) and len(data) == 2 and not _is_batch_list(data):
         x, y = np.asarray(data[0]), np.asarray(data[1])
         _check_batched(model, x)
-        return predict(x, lambda a: model.predict(a, batch_size=batch_size, verbose=0)), y
-    probs, labels = [], []
+        return predict(x, lambda a: predict_arrays(model, a, batch_size)), y
+    probs, labels, size = [], [], 0
     for x, y in numpy_batches(data):
         _check_batched(model, x)
-        probs.append(predict(x, lambda a: distribute.predict_on_batch(model, a)))
+        size = max(size, len(x))  # every batch runs at the first (largest) batch size
+        probs.append(predict(x, lambda a, size=size: _predict_padded(model, a, size)))
         labels.append(y)
     if not probs:
         raise ValueError("`data` yielded no batches. Received: an empty dataset")
     return np.concatenate(probs), np.concatenate(labels)
+
+
+def predict_arrays(model, x, batch_size: int = 256):
+    """``model``'s outputs for the array ``x``, predicted in batches of one shape.
+
+    The last, smaller batch is padded to the others' size and its outputs cut back:
+    Keras compiles its predict function again for each new input shape, and TensorFlow
+    warns about retracing when several predictions in a row do so.
+    """
+    x = np.asarray(x)
+    if not len(x):
+        raise ValueError(f"There is nothing to predict. Received: x.shape={x.shape}")
+    size = min(batch_size, len(x))
+    parts = [_predict_padded(model, x[i : i + size], size) for i in range(0, len(x), size)]
+    return keras.tree.map_structure(lambda *outputs: np.concatenate(outputs), *parts)
+
+
+def _predict_padded(model, x, size: int):
+    """``model``'s outputs for the batch ``x``, run with zeros added up to ``size`` rows."""
+    n = len(x)
+    if n < size:
+        x = np.concatenate([x, np.zeros((size - n, *x.shape[1:]), x.dtype)])
+    outputs = distribute.predict_on_batch(model, x)
+    return keras.tree.map_structure(lambda output: np.asarray(output)[:n], outputs)
 
 
 def _check_batched(model, x) -> None:

@@ -1,4 +1,10 @@
-"""Layers the zoo's builders use where Keras's own is slow on some backend."""
+"""Layers the zoo's builders use where Keras's own is slow on some backend.
+
+Each is only a faster way to compute a stock Keras layer, measured on JAX on CPUs: it
+runs Keras's own computation on any other backend or device, and it saves as the stock
+class, so a ``.keras`` file of such layers loads with plain ``keras.saving.load_model``
+where the zoo is not installed (it loads back as Keras's layer, with the same weights).
+"""
 
 from __future__ import annotations
 
@@ -7,8 +13,28 @@ import functools
 import keras
 import numpy as np
 from keras import ops
+from keras.src import api_export
+
+from zoo.backend import jax_on_cpu
 
 
+def _saved_as(stock: type):
+    """Save the decorated subclass of ``stock`` under ``stock``'s public Keras name.
+
+    Keras writes a class's canonical ``keras.*`` name, when it has one, instead of its
+    module and registered name. Its table of those names is private (``keras.src``,
+    hence ``keras<4`` in pyproject.toml); ``tests/test_portable.py`` checks the result.
+    """
+
+    def decorate(cls):
+        api_export.REGISTERED_OBJS_TO_NAMES[cls] = api_export.get_name_from_symbol(stock)
+        return cls
+
+    return decorate
+
+
+# Registered as well, so that files saved as "zoo>..." by earlier zoo releases still load.
+@_saved_as(keras.layers.MaxPooling2D)
 @keras.saving.register_keras_serializable(package="zoo")
 class MaxPooling2D(keras.layers.MaxPooling2D):
     """Keras's ``MaxPooling2D``, with a faster gradient on JAX for 2x2 windows of stride 2.
@@ -19,7 +45,7 @@ class MaxPooling2D(keras.layers.MaxPooling2D):
     for a batch of 128x28x28x32). The outputs and gradients are Keras's exactly,
     ties included: each window's gradient goes to its first maximum in row-major
     order, as Keras's own MaxPool gradient does on both backends. On TensorFlow the
-    stock MaxPool kernel is the fast one, so it is kept there.
+    stock MaxPool kernel is the fast one, and no GPU has been measured, so both keep it.
     """
 
     def call(self, inputs):
@@ -30,7 +56,7 @@ class MaxPooling2D(keras.layers.MaxPooling2D):
 
     def _reshape_pool(self) -> bool:
         return (
-            keras.backend.backend() == "jax"
+            jax_on_cpu()
             and tuple(self.pool_size) == (2, 2)
             and tuple(self.strides) == (2, 2)
             and self.padding == "valid"
@@ -77,6 +103,7 @@ def _first_max_pool():
     return pool
 
 
+@_saved_as(keras.layers.Conv2DTranspose)
 @keras.saving.register_keras_serializable(package="zoo")
 class Conv2DTranspose(keras.layers.Conv2DTranspose):
     """Keras's ``Conv2DTranspose``, computed on JAX as one ordinary conv and a pixel shuffle.
@@ -90,7 +117,8 @@ class Conv2DTranspose(keras.layers.Conv2DTranspose):
     gradients from ordinary convs only. The weights keep Keras's layout, so a
     ``.keras`` file moves between this layer and Keras's, and between backends.
     On TensorFlow, whose own transposed conv is the faster (the sub-pixel CAE trained at
-    0.64x its speed), and for dilated or channels-first convs, Keras's op runs.
+    0.64x its speed), on devices other than CPUs (not measured), and for dilated or
+    channels-first convs, Keras's op runs.
     """
 
     def call(self, inputs):
@@ -105,7 +133,7 @@ class Conv2DTranspose(keras.layers.Conv2DTranspose):
 
     def _as_subpixel(self) -> bool:
         return (
-            keras.backend.backend() == "jax"
+            jax_on_cpu()
             and self.data_format == "channels_last"
             and tuple(self.dilation_rate) == (1, 1)
             and tuple(self.strides) != (1, 1)
