@@ -85,6 +85,8 @@ def figure(rows, path, *, space: spaces.Space, tuner: str, metric: str = "val_ac
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
+    from zoo.figures import plots
+
     done = [r for r in rows if "rank" in r]
     names = list(space.values)
     if tuner == "oneatatime" and done:
@@ -113,7 +115,7 @@ def figure(rows, path, *, space: spaces.Space, tuner: str, metric: str = "val_ac
         ax.set_ylabel(" / ".join(varying))
     fig.suptitle(f"{space.name} ({tuner}): {metric} per setting")
     fig.tight_layout()
-    fig.savefig(path, dpi=100)
+    plots.save_figure(fig, path)  # with the script's --stamp, --figure-format and --dpi
     plt.close(fig)
 
 

@@ -17,6 +17,11 @@ and of only the first and last of a step's variants (``Context.variants``), so i
 anywhere in seconds; its numbers mean nothing. A dataset that is neither
 prepared nor downloadable stops the subcommand before any training, with the data
 layer's message.
+
+--stamp, --figure-format and --dpi reach every figure a subcommand draws, the library's
+too (``plots.figure_defaults``). Each subcommand records its command line in
+``out/<step>/command.json``; ``report`` (or ``all --report``) gathers the tables, figures
+and commands of what ran into ``out/report.md`` and ``out/report.pdf`` (``handin``).
 """
 
 from __future__ import annotations
@@ -25,7 +30,11 @@ import argparse
 import contextlib
 import csv
 import dataclasses
+import datetime
+import inspect
 import json
+import os
+import shlex
 import sys
 import time
 from collections.abc import Callable
@@ -35,8 +44,9 @@ import keras
 import tensorflow_datasets as tfds
 
 from zoo import data
-from zoo.cli import experiment
+from zoo.cli import experiment, handin
 from zoo.data import sources
+from zoo.evaluation.tables import markdown_table
 from zoo.figures import plots
 from zoo.models import registry
 from zoo.training import set_seed
@@ -131,17 +141,19 @@ class Context:
         dataset: str | None = None,
         model_options: dict | None = None,
         data_options: dict | None = None,
+        seed: int | None = None,
         **fit_options,
     ):
         """Build ``preset`` for the dataset, train, evaluate and plot it in ``out/name``.
 
         ``preset`` is a registered name, or a Keras model to train as it is (say, one
         made by ``zoo.transfer``). Options override the preset's (``model_options`` its
-        builder's, ``fit_options`` its ``zoo.fit`` ones). Returns ``(model, report,
-        row)``; the row scores ``metric`` (a field of the report, e.g.
+        builder's, ``fit_options`` its ``zoo.fit`` ones); ``seed`` overrides --seed.
+        Returns ``(model, report, row)``; the row scores ``metric`` (a field of the report, e.g.
         ``average_top1_recall``) next to the reference's value.
         """
         dataset = dataset or self.dataset
+        seed = self.seed if seed is None else seed
         directory = self.out / name
         from_preset = not isinstance(preset, keras.Model)
         data_options = self.data_options(**(data_options or {}))
@@ -157,7 +169,7 @@ class Context:
                 model=model_options,
                 data=data_options,
                 fit=fit_options,
-                seed=self.seed,
+                seed=seed,
             )
             data_options, fit_options = recipe.data, recipe.fit
             evaluate_options = recipe.evaluate
@@ -170,7 +182,7 @@ class Context:
             data_options=data_options,
             fit_options=fit_options,
             evaluate_options=evaluate_options,
-            seed=self.seed,
+            seed=seed,
             overwrite=self.args.overwrite,
             verbose=self.args.verbose,
         )
@@ -223,26 +235,6 @@ def timed(function, *arguments, **keywords):
     return function(*arguments, **keywords), time.perf_counter() - start
 
 
-def format_value(value) -> str:
-    if value is None or value == "":
-        return "-"
-    if isinstance(value, float):
-        return f"{value:.4g}"
-    return str(value)
-
-
-def markdown_table(rows: list[dict], columns=None) -> str:
-    """``rows`` (dicts) as a Markdown table; numbers right-aligned, floats to 4 digits."""
-    columns = list(columns or _columns(rows))
-    numeric = [all(isinstance(r.get(c), (int, float, type(None))) for r in rows) for c in columns]
-    lines = [
-        "| " + " | ".join(columns) + " |",
-        "|" + "|".join("--:" if n else "---" for n in numeric) + "|",
-    ]
-    lines += ["| " + " | ".join(format_value(r.get(c)) for c in columns) + " |" for r in rows]
-    return "\n".join(lines)
-
-
 def write_table(rows: list[dict], directory, name: str = "results", title: str = "") -> str:
     """Write ``rows`` as ``name.md`` (under ``title``) and ``name.csv`` in ``directory``;
     returns the Markdown."""
@@ -266,21 +258,39 @@ def _columns(rows) -> list[str]:
 
 
 def main(description: str, steps: list[Step], argv=None, *, default_out: str) -> int:
-    """Parse the command line, run the chosen step (or ``all``) and print its table.
+    """Parse the command line, run the chosen step (or ``all``) and print its table, or
+    write the hand-in report of what ran (``report``, or ``all --report``).
 
     Returns the exit status: 2, with the message, for bad options or missing data.
     """
     by_name = {step.name: step for step in steps}
+    argv = sys.argv[1:] if argv is None else list(argv)
     args = _parser(description, steps, default_out).parse_args(argv)
-    chosen = steps if args.command == "all" else [by_name[args.command]]
-    set_seed(args.seed)
     try:
-        for step in chosen:
-            _run(step, _step_args(step, args) if args.command == "all" else args)
+        if args.command != "report":
+            chosen = steps if args.command == "all" else [by_name[args.command]]
+            set_seed(args.seed)
+            command = _command_line(steps, argv)
+            with plots.figure_defaults(stamp=args.stamp, format=args.figure_format, dpi=args.dpi):
+                for step in chosen:
+                    step_args = _step_args(step, args) if args.command == "all" else args
+                    _run(step, step_args, command)
+        if args.command == "report" or getattr(args, "report", False):
+            title = description.strip().splitlines()[0]
+            experiments = [(step.name, step.help) for step in steps]
+            paths = handin.write_report(args.out, experiments, title=title, stamp=args.stamp)
+            print("Report: " + ", ".join(str(path) for path in paths))
     except (ValueError, data.DatasetNotAvailableError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
     return 0
+
+
+def _command_line(steps: list[Step], argv: list[str]) -> str:
+    """The command that reruns this one: the backend, the script that defines the steps,
+    the arguments."""
+    script = os.path.relpath(inspect.getfile(steps[0].run))
+    return f"KERAS_BACKEND={keras.backend.backend()} " + shlex.join(["python", script, *argv])
 
 
 def _step_args(step: Step, args) -> argparse.Namespace:
@@ -293,7 +303,7 @@ def _step_args(step: Step, args) -> argparse.Namespace:
     return args
 
 
-def _run(step: Step, args) -> list[dict]:
+def _run(step: Step, args, command: str) -> list[dict]:
     out = Path(args.out) / step.name
     ctx = Context(step, args, out)
     mock = (
@@ -305,8 +315,17 @@ def _run(step: Step, args) -> list[dict]:
         check_datasets(step, args.dataset, args.data_dir)
         start = time.perf_counter()
         rows = step.run(ctx)
-    title = f"{step.help} ({keras.backend.backend()}, {time.perf_counter() - start:.0f} s)"
+    seconds = time.perf_counter() - start
+    title = f"{step.help} ({keras.backend.backend()}, {seconds:.0f} s)"
     text = write_table(rows, out, title=title)
+    record = {
+        "command": command,
+        "backend": keras.backend.backend(),
+        "seconds": round(seconds, 1),
+        "finished": datetime.datetime.now().isoformat(timespec="seconds"),
+        "stamp": args.stamp,
+    }
+    (out / "command.json").write_text(json.dumps(record, indent=1) + "\n")
     if any(r.get("reference") is not None and isinstance(r.get("zoo"), (int, float)) for r in rows):
         plots.plot_results(rows, out / "results.png", title=step.help)
     print(f"\n{text}\nTables and figures in {out}/")
@@ -345,10 +364,25 @@ def _parser(description: str, steps: list[Step], default_out: str) -> argparse.A
         "all", help="every experiment in turn, with its defaults", conflict_handler="resolve"
     )
     _common(every, default_out, None)
+    every.add_argument("--report", action="store_true", help="then write the hand-in report")
     for step in steps:  # `all` accepts every step's own options
         if step.arguments:
             step.arguments(every)
+    report = commands.add_parser(
+        "report",
+        help="the hand-in report (report.md, report.pdf) of the experiments run in --out",
+    )
+    report.add_argument("--out", type=Path, default=Path(default_out), help="run directory")
+    _stamp(report)
     return parser
+
+
+def _stamp(parser) -> None:
+    parser.add_argument(
+        "--stamp",
+        metavar="TEXT",
+        help="an identifier on every figure and report page, e.g. AndrewID-Date (CMU HW1)",
+    )
 
 
 def _common(parser, default_out: str, step: Step | None) -> None:
@@ -378,3 +412,8 @@ def _common(parser, default_out: str, step: Step | None) -> None:
     parser.add_argument(
         "--quick", action="store_true", help="one epoch on mock data: a smoke run in seconds"
     )
+    _stamp(parser)
+    parser.add_argument(
+        "--figure-format", choices=plots.FORMATS, default="png", help="file format of figures"
+    )
+    parser.add_argument("--dpi", type=int, default=plots.DPI, help=f"default {plots.DPI}")

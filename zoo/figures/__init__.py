@@ -1,10 +1,13 @@
 """Every figure the zoo draws (``zoo.plots`` is this package): matplotlib, no display needed.
 
-Each ``plot_*`` function returns its ``Figure`` and saves it when given a ``path``.
+Each ``plot_*`` function returns its ``Figure`` and saves it when given a ``path``, with
+``stamp=``, ``format=`` and ``dpi=`` (``save_figure``; ``figure_defaults`` for a block).
 """
 
 from zoo.figures.plots import (
     DPI,
+    FORMATS,
+    figure_defaults,
     plot_clock_errors,
     plot_clock_predictions,
     plot_confusion_matrix,
@@ -17,10 +20,13 @@ from zoo.figures.plots import (
     plot_reconstructions,
     plot_results,
     plot_tsne,
+    save_figure,
 )
 
 __all__ = [
     "DPI",
+    "FORMATS",
+    "figure_defaults",
     "plot_clock_errors",
     "plot_clock_predictions",
     "plot_confusion_matrix",
@@ -33,4 +39,5 @@ __all__ = [
     "plot_reconstructions",
     "plot_results",
     "plot_tsne",
+    "save_figure",
 ]
