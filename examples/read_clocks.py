@@ -1,8 +1,8 @@
 """Read clocks: a CNN that tells the time from images of analog clocks.
 
-Shows the zoo's signature task (seed 002, task 2): the `clocks` set is rendered on the
-spot (64x64 clocks, their time as a label in minutes past 12:00), `clock_sincos` reads
-each hand's angle as its sine and cosine, and `zoo.clock.evaluate` scores the times it
+Shows the zoo's signature task (IDL A2, task 2): the `clocks` set is rendered on the
+spot (64x64 clocks, their time as a label in minutes past 12:00), `clock_sincos_both_hands`
+reads each hand's angle as its sine and cosine, and `zoo.clock.evaluate` scores the times it
 reads by their common-sense error in minutes (11:58 is 4 minutes from 12:02, not 716).
 `zoo.fit` takes its loss and metric from the model's output layer.
 
@@ -25,7 +25,11 @@ import zoo
 parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
 parser.add_argument("--quick", action="store_true", help="smoke size: 512 tiny clocks, 1 epoch")
 parser.add_argument("--epochs", type=int, default=8)
-parser.add_argument("--model", choices=("clock_sincos", "clock_final"), default="clock_sincos")
+parser.add_argument(
+    "--model",
+    choices=("clock_sincos_both_hands", "clock_sincos", "clock_final"),
+    default="clock_sincos_both_hands",
+)
 parser.add_argument("--out", type=Path, default=Path("runs/tutorials/read_clocks"))
 args = parser.parse_args()
 epochs = 1 if args.quick else args.epochs

@@ -20,9 +20,10 @@ FRAMINGS = [
     ("classification", 720),
     ("multihead", None),
     ("sincos", None),
+    ("sincos_both_hands", None),
 ]
 PRESETS = ["clock_regression", "clock_classification", "clock_multihead", "clock_sincos"]
-PRESETS += ["clock_final"]
+PRESETS += ["clock_sincos_both_hands", "clock_final"]
 
 
 def hm(hour, minute):
@@ -95,7 +96,8 @@ def test_sincos_decoding_takes_the_minutes_from_the_minute_hand():
     h = 2 * np.pi * (t + 20) / 720
     m = 2 * np.pi * 35 / 60
     outputs = np.array([[np.sin(h), np.cos(h), np.sin(m), np.cos(m)]], "float32")
-    assert keras.ops.convert_to_numpy(clock.decode("sincos", outputs))[0] == pytest.approx(t, 1e-3)
+    decoded = clock.decode("sincos_both_hands", outputs)
+    assert keras.ops.convert_to_numpy(decoded)[0] == pytest.approx(t, 1e-3)
 
 
 @pytest.fixture(scope="module")
@@ -175,7 +177,8 @@ def test_fit_takes_the_loss_and_metric_from_a_clock_model(tiny, tmp_path):
 
 @pytest.mark.parametrize(
     "name, options, expected",
-    [("clock_regression", {}, 1), ("clock_multihead", {}, 13), ("clock_sincos", {}, 4)]
+    [("clock_regression", {}, 1), ("clock_multihead", {}, 13), ("clock_sincos", {}, 2)]
+    + [("clock_sincos_both_hands", {}, 4)]
     + [("clock_classification", {"num_classes": k}, k) for k in (24, 72, 720)],
 )
 def test_every_framing_has_its_output_width(name, options, expected):
@@ -217,7 +220,7 @@ def test_bad_input_raises_clearly(call, message):
 
 def test_the_metric_rejects_predictions_of_the_wrong_shape():
     metric = clock.ClockError("sincos")
-    with pytest.raises(ValueError, match=r"outputs \(batch, 4\)"):
+    with pytest.raises(ValueError, match=r"outputs \(batch, 2\)"):
         metric.update_state(np.array([10.0, 20.0]), np.zeros((2, 3), "float32"))
 
 

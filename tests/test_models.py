@@ -1,6 +1,8 @@
 """Every listed model builds, predicts, trains a step and saves on the current backend."""
 
 import inspect
+import re
+from pathlib import Path
 
 import keras
 import numpy as np
@@ -118,8 +120,8 @@ def test_merge_lets_overrides_win_option_by_option_and_keeps_the_preset():
     recipe = preset.merge(
         model={"activation": "leaky_relu"}, data={"batch_size": 256}, fit={"epochs": 3}
     )
-    assert recipe.fit == {"optimizer": "sgd", "learning_rate": 1e-3, "epochs": 3}
-    assert (recipe.batch_size, recipe.epochs, preset.batch_size, preset.epochs) == (256, 3, 64, 10)
+    assert recipe.fit == {"optimizer": "sgd", "learning_rate": 1e-3, "momentum": 0.0, "epochs": 3}
+    assert (recipe.batch_size, recipe.epochs, preset.batch_size, preset.epochs) == (256, 3, 64, 300)
     assert recipe.model["filters"] == (24, 48, 96) and "activation" not in preset.model
     model = recipe.build()
     assert isinstance(model.get_layer("conv1_act"), keras.layers.LeakyReLU)
@@ -204,3 +206,18 @@ def test_presets_of_pytorch_references_keep_pytorchs_batch_norm_momentum():
 def test_the_model_name_is_an_option_too():
     assert zoo.build("cnn", name="my_cnn").name == "my_cnn"
     assert zoo.build("cnn").name == "cnn"
+
+
+def readme_model_table() -> dict[str, int]:
+    """The README's model table: name -> trainable parameters."""
+    text = (Path(__file__).resolve().parents[1] / "README.md").read_text()
+    rows = re.findall(r"^\| `(\w+)` \| \w+ \| [^|]+ \| [^|]+ \| ([\d,]+) \|", text, re.M)
+    return {name: int(count.replace(",", "")) for name, count in rows}
+
+
+@pytest.mark.integration  # builds every model, the 15.9M-parameter UNet among them
+def test_the_readme_lists_every_model_with_its_parameter_count():
+    table = readme_model_table()
+    assert sorted(table) == zoo.list_models()
+    counts = {name: trainable_parameters(zoo.build(name)) for name in table}
+    assert counts == table

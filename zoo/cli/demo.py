@@ -71,10 +71,11 @@ def classify(args) -> zoo.Report:
 
 
 def read_clocks(args) -> zoo.clock.ClockReport:
-    """Train the sin/cos clock reader on rendered 64x64 clocks; report its error in minutes."""
+    """Train the zoo's clock reader (sin/cos of both hands) on rendered 64x64 clocks;
+    report its error in minutes."""
     print(f"Clocks: reading the time from 64x64 analog clocks; {args.clock_epochs} epochs")
     return experiment.run_preset(
-        "clock_sincos",
+        "clock_sincos_both_hands",
         "clocks",
         args.out / "clocks",
         fit={"epochs": args.clock_epochs},

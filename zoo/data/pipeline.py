@@ -17,7 +17,7 @@ from zoo.data import sources
 NORMALIZE = ("unit", "centered", "standardize", None)
 _SHUFFLE_BUFFER = 60_000
 _CHUNK_BYTES = 8 << 20  # float32 images gathered and finished per tf.data call
-_STATS: dict = {}  # (name, image_size, classes, data_dir, mocked) -> (mean, std)
+_STATS: dict = {}  # (name, split, image_size, classes, data_dir, mocked) -> (mean, std)
 
 
 def load(
@@ -36,6 +36,7 @@ def load(
     seed=None,
     cache=True,
     drop_remainder=False,
+    splits="tfds",
     data_dir=None,
     raw_dir=None,
     download=True,
@@ -51,7 +52,9 @@ def load(
     images. ``seed`` fixes the shuffled orders and the augmentation, epoch by epoch
     (augmentation then runs one chunk at a time). ``cache=False`` streams the split
     from disk through a shuffle buffer instead of holding it in memory, for sets too
-    big for it. See ``zoo.data.sources.prepared_builder`` for ``download`` and
+    big for it. ``splits`` names which tfds split each split reads: "tfds" (its own) or
+    a layout of ``zoo.data.sources.SPLIT_LAYOUTS`` (``oxford_flowers102``'s
+    "large_train"). See ``zoo.data.sources.prepared_builder`` for ``download`` and
     ``raw_dir``.
     """
     sources.check_name(name)
@@ -82,9 +85,12 @@ def load(
     channels = spec.image_shape[-1]
     shuffle = str(split).startswith("train") if shuffle is None else shuffle
 
+    train_split = sources.tfds_split(name, "train", splits)
     builder = sources.prepared_builder(name, data_dir=data_dir, raw_dir=raw_dir, download=download)
-    ds = _examples(builder, split, size, ids, spec.image_shape)
-    scale = _normalizer(normalize, mean, std, channels, lambda: _train_stats(builder, size, ids))
+    ds = _examples(builder, sources.tfds_split(name, split, splits), size, ids, spec.image_shape)
+    scale = _normalizer(
+        normalize, mean, std, channels, lambda: _train_stats(builder, train_split, size, ids)
+    )
     augmenters = aug.layers(specs, channels=channels, seed=seed)
     copy_augmenters = []
     if balance and not augmenters:  # The copies still must differ from their originals.
@@ -268,11 +274,11 @@ def _normalizer(normalize, mean, std, channels, stats):
     return lambda x: (x / 255.0 - mean) / std
 
 
-def _train_stats(builder, size, class_ids):
-    """Per-channel mean and std of the train split in [0, 1] units, cached per process."""
-    key = (builder.name, size, class_ids, str(builder.data_dir), sources.is_mocked())
+def _train_stats(builder, split, size, class_ids):
+    """Per-channel mean and std of the train ``split`` in [0, 1] units, cached per process."""
+    key = (builder.name, split, size, class_ids, str(builder.data_dir), sources.is_mocked())
     if key not in _STATS:
-        ds = _examples(builder, "train", size, class_ids, builder.info.features["image"].shape)
+        ds = _examples(builder, split, size, class_ids, builder.info.features["image"].shape)
         total = total_sq = 0.0
         count = 0
         for x in ds.map(lambda x, y: x).batch(1024).as_numpy_iterator():

@@ -43,6 +43,15 @@ VALIDATION_SPLITS = {
     "oxford_flowers102": "validation",
     **{name: "validation" for name in GENERATED if name.startswith("clocks")},
 }
+# Other ways to read a dataset's tfds splits (``load(..., splits=...)``): the tfds split
+# behind each split asked for. "tfds", tfds's own, is every dataset's.
+SPLIT_LAYOUTS = {
+    "oxford_flowers102": {
+        # COSC420 A1's (Table 1: 6,149 training, 1,020 validation and 1,020 test images):
+        # train on tfds's 6,149-image test split, test on its 1,020-image train split.
+        "large_train": {"train": "test", "test": "train"},
+    },
+}
 
 # Captured at import so that a patched one (tfds.testing.mock_data) can be told apart.
 _DOWNLOAD_AND_PREPARE = vars(tfds.core.DatasetBuilder)["download_and_prepare"]
@@ -89,6 +98,21 @@ def resolve_data_dir(data_dir=None) -> Path:
     if data_dir is not None:
         return Path(data_dir).expanduser()
     return Path(os.environ.get("TFDS_DATA_DIR") or tfds.core.constants.DATA_DIR).expanduser()
+
+
+def tfds_split(name, split: str, splits: str = "tfds") -> str:
+    """The tfds split that ``split`` (``"train"``, ``"train[:90%]"``, ...) of ``name``
+    reads in the layout ``splits``: "tfds" (tfds's own) or one of ``SPLIT_LAYOUTS``."""
+    layouts = SPLIT_LAYOUTS.get(name, {})
+    if splits == "tfds":
+        return split
+    if splits not in layouts:
+        raise ValueError(
+            f"'{name}' has no split layout '{splits}'. Its layouts: "
+            f"{', '.join(['tfds', *layouts])}. Received: splits={splits!r}"
+        )
+    base, bracket, rest = str(split).partition("[")
+    return layouts[splits].get(base, base) + bracket + rest
 
 
 def is_mocked() -> bool:

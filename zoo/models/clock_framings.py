@@ -4,11 +4,13 @@ Every clock model trains on the same label, the exact time in minutes past 12:00
 (``0 <= t < 720``, what ``zoo.data.load("clocks", ...)`` yields). A *framing* says
 what the network outputs and how that becomes a time again:
 
-- ``regression``: one number, the time as a fraction of the dial (MSE);
+- ``regression``: one number, the time in hours (11:55 is 11.917, as IDL A2 has it; MSE);
 - ``classification``: ``num_classes`` equal slices of the 720 minutes (24, 72, 720);
 - ``multihead``: the hour as 12 classes and the minute as a number in [0, 1];
-- ``sincos``: sine and cosine of both hands' angles (tanh outputs), so 11:55 and
-  0:05 are close as targets, as they are on the dial.
+- ``sincos``: sine and cosine of the hour hand's angle (tanh outputs), IDL A2's label
+  transformation: 11:55 and 0:05 are close as targets, as they are on the dial;
+- ``sincos_both_hands``: the zoo's variant, sine and cosine of both hands' angles, so
+  the minutes come from the minute hand.
 
 ``ClockLoss`` turns the time into the framing's targets inside the loss and
 ``ClockError`` decodes the outputs back into a time, so every framing reports the
@@ -27,7 +29,7 @@ from keras import ops
 from zoo.errors import did_you_mean
 
 DIAL = 720  # minutes on a 12-hour dial
-FRAMINGS = ("regression", "classification", "multihead", "sincos")
+FRAMINGS = ("regression", "classification", "multihead", "sincos", "sincos_both_hands")
 
 
 def check_framing(framing, num_classes=None) -> tuple[str, int | None]:
@@ -55,7 +57,8 @@ def check_framing(framing, num_classes=None) -> tuple[str, int | None]:
 
 def output_size(framing, num_classes=None) -> int:
     framing, num_classes = check_framing(framing, num_classes)
-    return {"regression": 1, "classification": num_classes, "multihead": 13, "sincos": 4}[framing]
+    sizes = {"regression": 1, "multihead": 13, "sincos": 2, "sincos_both_hands": 4}
+    return num_classes if framing == "classification" else sizes[framing]
 
 
 def encode(framing, minutes, num_classes=None):
@@ -63,13 +66,15 @@ def encode(framing, minutes, num_classes=None):
     framing, num_classes = check_framing(framing, num_classes)
     t = ops.reshape(ops.cast(minutes, "float32"), (-1,))
     if framing == "regression":
-        return ops.expand_dims(t / DIAL, -1)
+        return ops.expand_dims(t / 60.0, -1)
     if framing == "classification":
         return ops.cast(ops.floor(t / (DIAL / num_classes)), "int32")
     minute = ops.mod(t, 60.0)
     if framing == "multihead":
         return ops.stack([ops.floor(t / 60.0), minute / 60.0], axis=-1)
     hour_angle, minute_angle = 2 * math.pi * t / DIAL, 2 * math.pi * minute / 60.0
+    if framing == "sincos":
+        return ops.stack([ops.sin(hour_angle), ops.cos(hour_angle)], axis=-1)
     return ops.stack(
         [ops.sin(hour_angle), ops.cos(hour_angle), ops.sin(minute_angle), ops.cos(minute_angle)],
         axis=-1,
@@ -87,15 +92,17 @@ def decode(framing, outputs, num_classes=None):
             f"Received: predictions of shape {tuple(y.shape)}"
         )
     if framing == "regression":
-        return ops.mod(y[:, 0] * DIAL, DIAL)
+        return ops.mod(y[:, 0] * 60.0, DIAL)
     if framing == "classification":
         width = DIAL / num_classes
         return (ops.cast(ops.argmax(y, axis=-1), "float32") + 0.5) * width
     if framing == "multihead":
         hour = ops.cast(ops.argmax(y[:, :12], axis=-1), "float32")
         return hour * 60.0 + ops.clip(y[:, 12], 0.0, 1.0 - 1e-6) * 60.0
-    # sincos: the minute hand gives the minutes; the hour hand picks the hour that fits them.
     by_hour_hand = ops.mod(ops.arctan2(y[:, 0], y[:, 1]) / (2 * math.pi) * DIAL, DIAL)
+    if framing == "sincos":
+        return by_hour_hand
+    # Both hands: the minute hand gives the minutes; the hour hand picks the hour that fits.
     minute = ops.mod(ops.arctan2(y[:, 2], y[:, 3]) / (2 * math.pi) * 60.0, 60.0)
     hour = ops.round((by_hour_hand - minute) / 60.0)
     return ops.mod(hour * 60.0 + minute, DIAL)
@@ -154,7 +161,7 @@ class ClockOutput(keras.layers.Layer):
 class ClockLoss(keras.losses.Loss):
     """The framing's loss on labels given as times in minutes.
 
-    regression and sincos: mean squared error; classification: cross-entropy over
+    regression and both sincos framings: mean squared error; classification: cross-entropy over
     the time slices; multihead: ``hour_weight`` x hour cross-entropy +
     ``minute_weight`` x squared error of the minute scaled to [0, 1].
     """

@@ -7,6 +7,8 @@ references' CNNs are all presets of one builder.
 
 from __future__ import annotations
 
+import functools
+
 import keras
 from keras import layers
 
@@ -26,7 +28,10 @@ def build_cnn(
     pool_after=True,
     pool_size: int = 2,
     activation: str = "relu",
-    batch_norm: bool = False,
+    last_conv_activation: bool = True,
+    pool_activation: str | None = None,
+    batch_norm=False,
+    batch_norm_position: str = "before_activation",
     batch_norm_momentum: float = common.KERAS_BATCH_NORM_MOMENTUM,
     conv_dropout=0.0,
     global_pool: str = "flatten",
@@ -42,13 +47,17 @@ def build_cnn(
 ) -> keras.Model:
     """conv -> (BN) -> act -> (pool) -> (dropout) per layer, then flatten or pool -> dense head.
 
-    ``batch_norm`` follows each conv; ``dense_batch_norm`` each hidden dense layer
-    (COSC420 A1 puts it after the first dense layer only: ``(True, False)``), both with
-    ``batch_norm_momentum`` (0.9 in the presets of references written in PyTorch).
+    ``batch_norm`` follows each conv (or the convs a per-layer list says);
+    ``dense_batch_norm`` each hidden dense layer (COSC420 A1 puts it after the first
+    dense layer only: ``(True, False)``), both with ``batch_norm_momentum`` (0.9 in the
+    presets of references written in PyTorch) and before the activation, or after it
+    with ``batch_norm_position="after_activation"`` (KTH P3). ``last_conv_activation=False``
+    leaves the last conv linear (KTH P3's third conv goes straight to its max-pool).
     ``conv_dropout`` comes after a layer's pooling, ``dense_dropout`` after each
-    hidden dense layer. ``l1``/``l2`` regularise every kernel. ``include_top=False``
-    leaves out the ``head`` layer: the model outputs the last hidden features, as a
-    backbone for other heads (the clock models).
+    hidden dense layer. ``pool_activation`` follows each pooling layer (LeNet-5's
+    subsampling layers end in a sigmoid). ``l1``/``l2`` regularise every kernel.
+    ``include_top=False`` leaves out the ``head`` layer: the model outputs the last
+    hidden features, as a backbone for other heads (the clock models).
     """
     input_shape = common.check_shape(input_shape, 3)
     if include_top:
@@ -63,6 +72,8 @@ def build_cnn(
     for p in paddings:
         common.check_choice("padding", p, ("same", "valid"))
     pools = common.per_layer("pool_after", pool_after, n) if pooling else (False,) * n
+    norms = common.per_layer("batch_norm", batch_norm, n)
+    activated = (True,) * (n - 1) + (bool(last_conv_activation),)
     if pooling:
         common.check_choice("pooling", pooling, ("max", "avg"))
         common.check_positive_ints("pool_size", pool_size)
@@ -78,7 +89,10 @@ def build_cnn(
         for r in common.per_layer("dense_dropout", dense_dropout, m)
     ]
     common.check_rate("batch_norm_momentum", batch_norm_momentum)
+    common.check_choice("batch_norm_position", batch_norm_position, common.BATCH_NORM_POSITIONS)
     common.check_choice("activation", activation, common.ACTIVATIONS)
+    if pool_activation is not None:
+        common.check_choice("pool_activation", pool_activation, common.ACTIVATIONS)
     common.check_choice("global_pool", global_pool, ("flatten", "avg", "max"))
     common.check_choice("kernel_initializer", kernel_initializer, common.INITIALIZERS)
     _check_spatial(input_shape, kernels, strides, paddings, pools, pool_size, name)
@@ -88,20 +102,24 @@ def build_cnn(
 
     inputs = keras.Input(input_shape, name="images")
     x = inputs
-    for i, (f, k, s, p, pool, rate) in enumerate(
-        zip(filters, kernels, strides, paddings, pools, conv_rates), start=1
+    for i, (f, k, s, p, pool, bn, act, rate) in enumerate(
+        zip(filters, kernels, strides, paddings, pools, norms, activated, conv_rates), start=1
     ):
-        inside = common.fused(activation, batch_norm)
-        x = layers.Conv2D(
-            f, k, strides=s, padding=p, activation=inside, name=f"conv{i}", **weights
-        )(x)
-        if batch_norm:
-            x = common.batch_norm_layer(f"conv{i}_bn", batch_norm_momentum)(x)
-        if not inside:
-            x = common.activation_layer(activation, name=f"conv{i}_act")(x)
+        x = common.layer_norm_activation(
+            functools.partial(
+                layers.Conv2D, f, k, strides=s, padding=p, name=f"conv{i}", **weights
+            ),
+            x,
+            activation if act else None,
+            batch_norm=bn,
+            position=batch_norm_position,
+            momentum=batch_norm_momentum,
+        )
         if pool:
             pool_layer = MaxPooling2D if pooling == "max" else layers.AveragePooling2D
             x = pool_layer(pool_size, name=f"pool{i}")(x)
+            if pool_activation:
+                x = common.activation_layer(pool_activation, name=f"pool{i}_act")(x)
         if rate:
             x = layers.Dropout(rate, name=f"conv{i}_dropout")(x)
     if global_pool == "flatten":
@@ -116,6 +134,7 @@ def build_cnn(
             units,
             activation=activation,
             batch_norm=bn,
+            batch_norm_position=batch_norm_position,
             batch_norm_momentum=batch_norm_momentum,
             dropout=rate,
             name=f"dense{i}",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 
 import keras
@@ -53,6 +54,9 @@ def check_rate(name: str, value: float) -> float:
 # serve at test time; a short run or a small dataset evaluates half-settled ones.
 KERAS_BATCH_NORM_MOMENTUM = 0.99
 TORCH_BATCH_NORM_MOMENTUM = 0.9
+# Where a layer's BatchNormalization goes: before its activation (the usual place), or
+# after it (KTH P3: "after each activation function").
+BATCH_NORM_POSITIONS = ("before_activation", "after_activation")
 
 
 def batch_norm_layer(name: str, momentum: float):
@@ -117,6 +121,25 @@ def fused(kind: str, batch_norm: bool) -> str | None:
     return None if batch_norm or kind == "leaky_relu" else kind
 
 
+def layer_norm_activation(
+    make_layer, x, activation: str | None, *, batch_norm: bool, position: str, momentum: float
+):
+    """``make_layer(activation=...)`` (a Conv2D or Dense) on ``x``, then its BatchNorm and
+    ``activation`` (None: none) in ``position``'s order. The activation is computed
+    inside the layer where ``fused`` allows, else it is a layer of its own."""
+    bn_first = batch_norm and position == "before_activation"
+    inside = fused(activation, bn_first) if activation else None
+    layer = make_layer(activation=inside)
+    x = layer(x)
+    if bn_first:
+        x = batch_norm_layer(f"{layer.name}_bn", momentum)(x)
+    if activation and not inside:
+        x = activation_layer(activation, name=f"{layer.name}_act")(x)
+    if batch_norm and not bn_first:
+        x = batch_norm_layer(f"{layer.name}_bn", momentum)(x)
+    return x
+
+
 def dense_block(
     x,
     units: int,
@@ -126,15 +149,19 @@ def dense_block(
     dropout: float,
     name: str,
     batch_norm_momentum: float = KERAS_BATCH_NORM_MOMENTUM,
+    batch_norm_position: str = "before_activation",
     **options,
 ):
-    """Dense -> (BatchNorm) -> activation -> (Dropout), the hidden layer of MLPs and CNN heads."""
-    inside = fused(activation, batch_norm)
-    x = layers.Dense(units, activation=inside, name=name, **options)(x)
-    if batch_norm:
-        x = batch_norm_layer(f"{name}_bn", batch_norm_momentum)(x)
-    if not inside:
-        x = activation_layer(activation, name=f"{name}_act")(x)
+    """Dense -> (BatchNorm) -> activation -> (Dropout), the hidden layer of MLPs and CNN heads
+    (BatchNorm after the activation with ``batch_norm_position="after_activation"``)."""
+    x = layer_norm_activation(
+        functools.partial(layers.Dense, units, name=name, **options),
+        x,
+        activation,
+        batch_norm=batch_norm,
+        position=batch_norm_position,
+        momentum=batch_norm_momentum,
+    )
     if dropout:
         x = layers.Dropout(dropout, name=f"{name}_dropout")(x)
     return x

@@ -9,13 +9,50 @@ Both are plain Keras objects, for ``zoo.fit`` or a plain ``model.compile``:
 
 from __future__ import annotations
 
+import inspect
+
 import keras
 
 from zoo.errors import did_you_mean
 
+
+@keras.saving.register_keras_serializable(package="zoo")
+class AdamL2(keras.optimizers.Adam):
+    """Adam with PyTorch's weight decay (``torch.optim.Adam(weight_decay=l2)``): ``l2 * w``
+    joins every variable's gradient before the moments, as the gradient of an L2 penalty
+    on all weights, biases and batch-norm parameters would. Keras's ``weight_decay``
+    (AdamW's) shrinks the weights apart from the gradient: for Adam, another regulariser.
+    """
+
+    def __init__(
+        self,
+        learning_rate=1e-3,
+        beta_1=0.9,
+        beta_2=0.999,
+        epsilon=1e-7,
+        amsgrad=False,
+        l2=0.0,
+        **kwargs,
+    ):
+        super().__init__(learning_rate, beta_1, beta_2, epsilon, amsgrad, **kwargs)
+        if not l2 >= 0:
+            raise ValueError(f"`l2` must be >= 0. Received: l2={l2!r}")
+        self.l2 = float(l2)
+
+    def update_step(self, gradient, variable, learning_rate):
+        if self.l2:
+            decay = keras.ops.cast(self.l2, variable.dtype)
+            gradient = keras.ops.add(gradient, keras.ops.multiply(decay, variable))
+        super().update_step(gradient, variable, learning_rate)
+
+    def get_config(self):
+        return {**super().get_config(), "l2": self.l2}
+
+
 OPTIMIZERS = {
     "sgd": keras.optimizers.SGD,
     "adam": keras.optimizers.Adam,
+    "adam_l2": AdamL2,
     "adamw": keras.optimizers.AdamW,
     "rmsprop": keras.optimizers.RMSprop,
     "adadelta": keras.optimizers.Adadelta,
@@ -26,11 +63,22 @@ OPTIMIZERS = {
 SCHEDULES = (None, "constant", "step", "exponential", "cosine", "onecycle", "plateau")
 
 
-def optimizer(name, learning_rate, *, momentum: float = 0.9, weight_decay: float | None = None):
+def optimizer(
+    name,
+    learning_rate,
+    *,
+    momentum: float = 0.0,
+    weight_decay: float | None = None,
+    options: dict | None = None,
+):
     """A Keras optimizer from its name (see ``OPTIMIZERS``); an optimizer is returned as is.
 
-    ``momentum`` is SGD's; ``weight_decay`` is Keras's decoupled weight decay, for any
-    optimizer (None keeps the optimizer's default)."""
+    ``momentum`` is SGD's (0, plain SGD: Keras's and PyTorch's default); ``weight_decay``
+    is Keras's decoupled weight decay, for any
+    optimizer (None keeps the optimizer's default), except ``adam_l2``'s, PyTorch's
+    coupled one (``AdamL2``). ``options`` are more keyword
+    arguments of the Keras optimizer, for a reference whose framework's defaults differ
+    from Keras's (PyTorch's RMSprop: ``{"rho": 0.99, "epsilon": 1e-8}``)."""
     if isinstance(name, keras.optimizers.Optimizer):
         return name
     key = str(name).lower()
@@ -39,11 +87,17 @@ def optimizer(name, learning_rate, *, momentum: float = 0.9, weight_decay: float
             f"Unknown optimizer '{name}'.{did_you_mean(key, OPTIMIZERS)} "
             f"Known: {', '.join(OPTIMIZERS)}. Received: optimizer={name!r}"
         )
-    kwargs = {"learning_rate": learning_rate}
+    unknown = sorted(set(options or {}) - set(inspect.signature(OPTIMIZERS[key]).parameters))
+    if unknown:
+        raise ValueError(
+            f"Keras's {OPTIMIZERS[key].__name__} takes no {', '.join(unknown)}. "
+            f"Received: options={options!r}"
+        )
+    kwargs = {"learning_rate": learning_rate, **(options or {})}
     if key == "sgd":
         kwargs["momentum"] = momentum
     if weight_decay is not None:
-        kwargs["weight_decay"] = weight_decay
+        kwargs["l2" if key == "adam_l2" else "weight_decay"] = weight_decay
     return OPTIMIZERS[key](**kwargs)
 
 

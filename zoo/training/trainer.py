@@ -34,8 +34,9 @@ def fit(
     epochs: int = 10,
     optimizer="adam",
     learning_rate: float = 1e-3,
-    momentum: float = 0.9,
+    momentum: float = 0.0,
     weight_decay: float | None = None,
+    optimizer_options: dict | None = None,
     schedule: str | None = None,
     step_size: int = 10,
     gamma: float = 0.5,
@@ -62,8 +63,11 @@ def fit(
     """Compile ``model`` and train it on ``train`` (a batched dataset or an ``(x, y)`` tuple).
 
     optimizer: a name from ``zoo.training.optimizers.OPTIMIZERS`` (``sgd`` uses
-        ``momentum``) or a Keras optimizer.
-    weight_decay: decoupled weight decay for any optimizer (None keeps its default).
+        ``momentum``: 0, plain SGD, as in Keras and PyTorch) or a Keras optimizer.
+    weight_decay: decoupled weight decay for any optimizer (None keeps its default);
+        ``adam_l2``'s is PyTorch's Adam's, added to the gradient (an L2 penalty's).
+    optimizer_options: more keyword arguments of the Keras optimizer (RMSprop's ``rho``,
+        Adam's ``epsilon``, ...), e.g. a PyTorch reference's defaults where Keras's differ.
     schedule: ``step`` (times ``gamma`` every ``step_size`` epochs, CV1),
         ``exponential`` (times ``gamma`` every epoch), ``cosine``, ``onecycle``
         (warm up to ``learning_rate`` then cosine down), ``plateau`` (halve on a
@@ -136,7 +140,13 @@ def fit(
         validation = checks.check_data(model, validation, num_classes, "validation")
     train, validation = distribute.check_batches(model, train, validation, batch_size)
     model.compile(
-        optimizer=optimizers.optimizer(optimizer, lr, momentum=momentum, weight_decay=weight_decay),
+        optimizer=optimizers.optimizer(
+            optimizer,
+            lr,
+            momentum=momentum,
+            weight_decay=weight_decay,
+            options=optimizer_options,
+        ),
         **compiled,
         jit_compile=jit_compile,
         steps_per_execution=steps_per_execution,
@@ -154,6 +164,7 @@ def fit(
         learning_rate=learning_rate,
         momentum=momentum,
         weight_decay=weight_decay,
+        optimizer_options=optimizer_options or None,
         schedule=schedule,
         step_size=step_size,
         gamma=gamma,

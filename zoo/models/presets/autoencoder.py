@@ -13,7 +13,14 @@ PRESETS = {
         "source": "COSC420 A1, Tables 6-7 (47,107 parameters)",
         "model": {"input_shape": (96, 96, 3), "filters": (16, 32, 64)},
         "data": {"batch_size": 16},
-        "fit": {"optimizer": "adam", "learning_rate": 1e-4, "epochs": 150, "loss": "mse"},
+        # Section 3.1; the epsilon is PyTorch's Adam's (Keras's is 1e-7).
+        "fit": {
+            "optimizer": "adam",
+            "learning_rate": 1e-4,
+            "optimizer_options": {"epsilon": 1e-8},
+            "epochs": 150,
+            "loss": "mse",
+        },
     },
     "idl_mnist_cae": {
         "description": "IDL A2's MNIST CAE: four 3x3/2 convs (128), dense latent 32, one deconv.",

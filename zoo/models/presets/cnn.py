@@ -7,6 +7,7 @@ Each preset is data: a ``description``, its ``source``, and the options of each 
 """
 
 from zoo.models.common import TORCH_BATCH_NORM_MOMENTUM  # the PyTorch references' BN
+from zoo.models.presets.mlp import CV1_DATA, CV1_FIT, IDL_DATA, IDL_FIT  # shared stages
 
 #: The Fashion-MNIST time-to-accuracy recipes' training: one-cycle AdamW, label smoothing.
 RECIPE_FIT = {
@@ -16,16 +17,26 @@ RECIPE_FIT = {
     "schedule": "onecycle",
     "label_smoothing": 0.1,
 }
-#: KTH P3's network (Figure 1); its variants change one part of it.
+#: KTH P3's network (Figure 1); its variants change one part of it. The third conv has
+#: no activation (Conv2d-7 goes straight to MaxPool2d-8), and Section 3.5 puts batch norm
+#: "after each activation function".
 KTH = {
     "input_shape": (32, 32, 3),
     "num_classes": 10,
     "filters": (24, 48, 96),
     "kernel_size": (5, 3, 3),
     "padding": "valid",
+    "last_conv_activation": False,
     "dense_units": (512,),
+    "batch_norm_position": "after_activation",
     "batch_norm_momentum": TORCH_BATCH_NORM_MOMENTUM,
 }
+#: KTH P3's data (Section 1): inputs in [-0.5, 0.5]; unshuffled, as a PyTorch DataLoader
+#: is by default (Section 4.3 tries shuffling as a variant).
+KTH_DATA = {"batch_size": 64, "normalize": "centered", "shuffle": False}
+#: KTH P3's training (Section 2.2): SGD at 0.001 for 300 epochs. It names no momentum:
+#: PyTorch's SGD default, none.
+KTH_FIT = {"optimizer": "sgd", "learning_rate": 1e-3, "momentum": 0.0, "epochs": 300}
 
 PRESETS = {
     "cnn": {"description": "CNN family: a conv stack from per-layer lists."},
@@ -41,7 +52,25 @@ PRESETS = {
             "dense_dropout": 0.5,
         },
         "data": {"batch_size": 128},
+        # Adadelta() as the example's Keras had it: learning rate 1.0, rho 0.95.
         "fit": {"optimizer": "adadelta", "learning_rate": 1.0, "epochs": 12},
+    },
+    "idl_baseline_cnn": {
+        "description": "IDL A2's baseline: the course textbook's Fashion-MNIST CNN, 5 convs "
+        "(64, 128, 128, 256, 256), dropout 0.5, Nadam.",
+        "source": "IDL A2, Tables 5 and 8 (Baseline)",
+        # The reference names the textbook's model without drawing it: this is the one of
+        # Geron's Hands-On Machine Learning (2nd ed., ch. 14), compiled with
+        # optimizer="nadam" (Keras's: learning rate 1e-3).
+        "model": {
+            "filters": (64, 128, 128, 256, 256),
+            "kernel_size": (7, 3, 3, 3, 3),
+            "pool_after": (True, False, True, False, True),
+            "dense_units": (128, 64),
+            "dense_dropout": 0.5,
+        },
+        "data": IDL_DATA,
+        "fit": {"optimizer": "nadam", "learning_rate": 1e-3, **IDL_FIT},
     },
     "idl_fmnist_cnn": {
         "description": "IDL A2's best Fashion-MNIST CNN: 5 convs (32, 64, 64, 128, 128), "
@@ -54,13 +83,9 @@ PRESETS = {
             "dense_units": (128, 64),
             "dense_dropout": 0.1,
         },
-        "data": {"batch_size": 128},
-        "fit": {
-            "optimizer": "rmsprop",
-            "learning_rate": 1e-3,
-            "epochs": 50,
-            "early_stopping": 5,
-        },
+        "data": IDL_DATA,
+        # RMSprop with Keras's defaults (learning rate 1e-3, rho 0.9), as Table 7 says.
+        "fit": {"optimizer": "rmsprop", "learning_rate": 1e-3, **IDL_FIT},
     },
     "fmnist_fast": {
         "description": "Time-to-accuracy CNN for 28x28 grey images: 3 BN convs (32-64-128), "
@@ -99,9 +124,12 @@ PRESETS = {
         "evaluate": {"flip": True},
     },
     "lenet5": {
-        "description": "LeNet-5 for 32x32x3 inputs: 5x5 tanh convs (6, 16, 120), avg-pool, "
-        "dense 84.",
-        "source": "CV1, Section 1.2",
+        "description": "LeNet-5 for 32x32x3 inputs: 5x5 tanh convs (6, 16, 120), avg-pools "
+        "with sigmoid, dense 84 tanh.",
+        "source": "CV1, Section 1.2 and Table 1",
+        # Table 1's "Sigmoid & Tanh (LeNet-5)" placed as Lecun et al. (1998) do, whom the
+        # reference cites for the details: tanh after C1, C3, C5 and F6, a sigmoid after
+        # the S2 and S4 subsampling (here average pooling, without its trainable scale).
         "model": {
             "batch_norm_momentum": TORCH_BATCH_NORM_MOMENTUM,
             "input_shape": (32, 32, 3),
@@ -112,10 +140,11 @@ PRESETS = {
             "pooling": "avg",
             "pool_after": (True, True, False),
             "activation": "tanh",
+            "pool_activation": "sigmoid",
             "dense_units": (84,),
         },
-        "data": {"batch_size": 512},
-        "fit": {"optimizer": "adamw", "learning_rate": 1e-3},
+        "data": CV1_DATA,
+        "fit": CV1_FIT,
     },
     "cosc420_cnn": {
         "description": "COSC420 A1's flowers CNN at 96x96: 5 convs with BN, dense 128 (BN) and "
@@ -130,15 +159,25 @@ PRESETS = {
             "dense_units": (128, 512),
             "dense_batch_norm": (True, False),
         },
-        "data": {"batch_size": 128},
-        "fit": {"optimizer": "adamw", "learning_rate": 1e-3, "weight_decay": 1e-3},
+        # Section 2.3.1: every class topped up to the largest with augmented copies.
+        "data": {"batch_size": 128, "balance": True},
+        # Sections 2.4-2.5, Table 3: Adam at 1e-3 with weight decay 1e-3, 50 epochs, in
+        # PyTorch: its weight decay is an L2 gradient on every parameter (adam_l2), its
+        # Adam's epsilon 1e-8 (Keras's is 1e-7).
+        "fit": {
+            "optimizer": "adam_l2",
+            "learning_rate": 1e-3,
+            "weight_decay": 1e-3,
+            "optimizer_options": {"epsilon": 1e-8},
+            "epochs": 50,
+        },
     },
     "kth_cnn": {
         "description": "KTH P3's default CIFAR-10 CNN: valid convs 24/48/96 (5, 3, 3), dense 512.",
         "source": "KTH P3, Figure 1",
         "model": KTH,
-        "data": {"batch_size": 64},
-        "fit": {"optimizer": "sgd", "learning_rate": 1e-3},
+        "data": KTH_DATA,
+        "fit": KTH_FIT,
     },
     "kth_cnn_best": {
         "description": "KTH P3's best variant: 64/128/256 filters, leaky ReLU, BN, dropout 0.3.",
@@ -147,10 +186,12 @@ PRESETS = {
             **KTH,
             "filters": (64, 128, 256),
             "activation": "leaky_relu",
-            "batch_norm": True,
             "dense_dropout": 0.3,
+            # After each activation: the first two convs' and the first dense layer's.
+            "batch_norm": (True, True, False),
+            "dense_batch_norm": True,
         },
-        "data": {"batch_size": 64},
-        "fit": {"optimizer": "sgd", "learning_rate": 1e-3},
+        "data": KTH_DATA,
+        "fit": KTH_FIT,
     },
 }

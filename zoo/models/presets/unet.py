@@ -14,7 +14,8 @@ PRESETS = {
     "cosc420_unet": {
         "description": "COSC420 A1's latent denoiser: 12x12x64, convs 128/256, bottleneck "
         "512-1024.",
-        "source": "COSC420 A1, Table 9 (15,892,864 parameters; Adam 1e-4, batch 16, MSE)",
+        "source": "COSC420 A1, Table 9 (15,892,864 parameters; Adam 1e-4, batch 16, MSE, "
+        "1000 epochs)",
         "model": {
             "input_shape": (12, 12, 64),
             "widths": (128, 256),
@@ -23,6 +24,13 @@ PRESETS = {
             "bottleneck": (512, 1024, 512, 256),
         },
         "data": {"batch_size": 16},
-        "fit": {"optimizer": "adam", "learning_rate": 1e-4, "loss": "mse"},
+        # Sections 4.3.1-4.3.3; the epsilon is PyTorch's Adam's (Keras's is 1e-7).
+        "fit": {
+            "optimizer": "adam",
+            "learning_rate": 1e-4,
+            "optimizer_options": {"epsilon": 1e-8},
+            "epochs": 1000,
+            "loss": "mse",
+        },
     },
 }
