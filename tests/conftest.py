@@ -5,12 +5,18 @@ that every machine has; tests that train on real images use it from here, so it 
 prepared once rather than once per file. The tiers: ``make test-fast`` runs the tests
 not marked ``integration`` (whole scripts, subprocesses, longer trainings); ``make
 test`` runs those too; ``slow`` ones (minutes of CPU) run only when asked for
-(``-m slow``).
+(``-m slow``). ``make test`` runs the suite once per backend; an integration test whose
+behaviour does not depend on the backend (a whole script, a search in processes of its
+own, preparing a dataset with tf.data) runs in one backend's suite (``runs_on``,
+``taking_turns``), the pieces it runs being tested on both.
 """
 
+import keras
 import pytest
 
 import zoo
+
+BACKENDS = ("tensorflow", "jax")
 
 
 @pytest.fixture(scope="session")
@@ -47,3 +53,30 @@ def fast_only(items, fast):
         item if item in fast else pytest.param(item, marks=pytest.mark.integration)
         for item in items
     ]
+
+
+def runs_on(backend: str):
+    """Marks a test that runs in ``backend``'s suite alone."""
+    return pytest.mark.skipif(
+        keras.backend.backend() != backend, reason=f"runs in the {backend} suite"
+    )
+
+
+def taking_turns(cases, group=lambda case: None):
+    """``cases`` (tuples of arguments, the first naming the case) as integration params
+    that take turns between the backends' suites, within each ``group(case)``: each case
+    runs once per ``make test``, and every group with two cases or more on both backends."""
+    seen: dict = {}
+    params = []
+    for case in cases:
+        key = group(case)
+        backend = BACKENDS[seen.get(key, 0) % len(BACKENDS)]
+        seen[key] = seen.get(key, 0) + 1
+        params.append(
+            pytest.param(
+                *case,
+                marks=[pytest.mark.integration, runs_on(backend)],
+                id="-".join(str(part) for part in case),
+            )
+        )
+    return params

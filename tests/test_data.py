@@ -12,6 +12,7 @@ import keras
 import numpy as np
 import pytest
 import tensorflow_datasets as tfds
+from conftest import runs_on
 
 import zoo.data
 from zoo.data import DatasetNotAvailableError, fashion_mnist, sources
@@ -308,6 +309,7 @@ def fashion_data_dir(fashion_raw_dir, tmp_path_factory):
 
 
 @pytest.mark.integration
+@runs_on("tensorflow")  # tf.data and tfds alone: see conftest
 def test_fashion_mnist_prepared_from_raw_files(fashion_data_dir):
     spec = zoo.data.info("fashion_mnist", data_dir=fashion_data_dir)
     assert spec.splits == {"train": 60000, "test": 10000}

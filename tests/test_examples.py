@@ -11,6 +11,7 @@ import socket
 from pathlib import Path
 
 import pytest
+from conftest import taking_turns
 
 from zoo.cli import assignment
 
@@ -29,7 +30,13 @@ SCRIPTS = {
     for path in sorted(EXAMPLES.glob("*.py"))
     if "STEPS = " in path.read_text()
 }
-CASES = [(name, step.name) for name, module in SCRIPTS.items() for step in module.STEPS]
+# Each script's steps take turns between the backends: each step runs once per `make test`
+# and each script on both (the model families, zoo.fit and the figures they share are
+# tested on both backends on their own).
+CASES = taking_turns(
+    [(name, step.name) for name, module in SCRIPTS.items() for step in module.STEPS],
+    group=lambda case: case[0],
+)
 
 
 def run(script, argv):
@@ -41,8 +48,7 @@ def test_every_reference_has_a_script():
     assert {"cosc420", "cv1", "idl_a2", "cmu_hw1", "kth"} <= set(SCRIPTS)
 
 
-@pytest.mark.integration
-@pytest.mark.parametrize("script, step", CASES, ids=[f"{s}-{t}" for s, t in CASES])
+@pytest.mark.parametrize("script, step", CASES)
 def test_quick_run_writes_table_and_figures(tmp_path, script, step, figure):
     assert run(script, [step, "--quick", "--out", str(tmp_path)]) == 0
     out = tmp_path / step

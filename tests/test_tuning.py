@@ -1,5 +1,6 @@
 """tuning/: spaces, oracles, resumption, distributed mode and errors, on tiny digits MLPs."""
 
+import contextlib
 import dataclasses
 import itertools
 import json
@@ -11,6 +12,7 @@ import time
 from pathlib import Path
 
 import pytest
+from conftest import runs_on
 
 import tuning
 from tuning import hypermodel, references, search, spaces
@@ -85,9 +87,9 @@ def test_options_split_into_builder_data_and_fit():
     assert builder["l1"] == references.REGULARIZER_STRENGTH and builder["activation"] == "tanh"
     assert data == {}
     assert grid.size == 81
-    dropout = spaces.get("idl_fmnist_mlp_dropout")
-    builder, _, _ = hypermodel.split_options(dropout, {"dropout": 0.3, "layers": 3, "units": 256})
-    assert builder["hidden_units"] == (256, 256) and builder["dropout"] == 0.3
+    layers = spaces.get("idl_fmnist_mlp_layers")
+    builder, _, _ = hypermodel.split_options(layers, {"layers": 3, "units": 256})
+    assert builder["hidden_units"] == (256, 256) and builder["dropout"] == 0.0
     cv1 = spaces.get("cv1_oneatatime")
     assert cv1.oneatatime_size == 1 + 2 + 5 + 4 + 2 + 5 + 3 + 1
     _, data, fit = hypermodel.split_options(cv1, {"batch_size": 64, "augment": "flip"})
@@ -97,6 +99,7 @@ def test_options_split_into_builder_data_and_fit():
 
 
 @pytest.mark.integration
+@runs_on("tensorflow")  # processes of their own: see conftest
 def test_killed_search_resumes_without_rerunning(tmp_path, data_dir):
     out = tmp_path / "k"
     cmd = [sys.executable, "-m", "tuning", "run", "smoke", "--tuner", "grid", "--quick"]
@@ -139,8 +142,21 @@ def start_distributed(out, data_dir, epochs):
     cmd += ["--workers", "2", "--dir", str(out), "--data-dir", str(data_dir), "--verbose", "0"]
     env = {k: v for k, v in os.environ.items() if not k.startswith("KERASTUNER_")}
     return subprocess.Popen(
-        cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        cmd,
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,  # so that a failed test can stop the chief and workers too
     )
+
+
+def stop_group(proc) -> None:
+    """Kill ``proc`` and every process it started (its session's group)."""
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait()
 
 
 def wait_for_trial_of(out, tuner_id, proc, seconds=180):
@@ -158,6 +174,7 @@ def wait_for_trial_of(out, tuner_id, proc, seconds=180):
 
 
 @pytest.mark.integration
+@runs_on("jax")  # processes of their own: see conftest
 def test_distributed_search_outlives_a_killed_worker(tmp_path, data_dir):
     """A chief and two workers finish the grid although one worker is killed mid-trial."""
     out = tmp_path / "d"
@@ -168,7 +185,7 @@ def test_distributed_search_outlives_a_killed_worker(tmp_path, data_dir):
         os.kill(children_by_tuner_id(proc.pid)["worker0"], signal.SIGKILL)  # mid-trial
         _, stderr = proc.communicate(timeout=300)
     finally:
-        proc.kill()
+        stop_group(proc)
     assert proc.returncode == 0, stderr[-3000:]
     assert "worker0 exited with code -9; starting it again" in stderr
     rows = trial_values(out)  # every trial COMPLETED
@@ -182,6 +199,7 @@ def test_distributed_search_outlives_a_killed_worker(tmp_path, data_dir):
 
 
 @pytest.mark.integration
+@runs_on("tensorflow")  # processes of their own: see conftest
 def test_a_dead_chief_stops_the_workers_with_a_message(tmp_path, data_dir):
     out = tmp_path / "d"
     proc = start_distributed(out, data_dir, epochs=2)
@@ -190,11 +208,12 @@ def test_a_dead_chief_stops_the_workers_with_a_message(tmp_path, data_dir):
         workers = children_by_tuner_id(proc.pid)
         os.kill(workers["chief"], signal.SIGKILL)
         _, stderr = proc.communicate(timeout=60)
+        alive = [w for w in ("worker0", "worker1") if Path(f"/proc/{workers[w]}").exists()]
     finally:
-        proc.kill()
+        stop_group(proc)
     assert proc.returncode == 1
     assert "the tuning chief exited with code -9, so the workers were stopped" in stderr
-    assert not any(Path(f"/proc/{workers[w]}").exists() for w in ("worker0", "worker1"))
+    assert not alive
 
 
 # ---- bad input ------------------------------------------------------------------------

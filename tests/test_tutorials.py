@@ -1,6 +1,7 @@
 """The keras-io-style tutorials in examples/: each one runs top to bottom with --quick in a
-process of its own (the backend of this one, KERAS_BACKEND) and writes its report and
-figures; and each stays a short script, as a tutorial should be.
+process of its own (the backend of this one, KERAS_BACKEND; the tutorials take turns
+between the backends' suites) and writes its report and figures; and each stays a short
+script, as a tutorial should be.
 """
 
 import csv
@@ -11,7 +12,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import check_figure
+from conftest import check_figure, taking_turns
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples"
@@ -56,8 +57,7 @@ def check_file(path: Path):
         assert data.startswith(ZIP), f"{path.name} is not a saved Keras model"
 
 
-@pytest.mark.integration
-@pytest.mark.parametrize("name", list(TUTORIALS))
+@pytest.mark.parametrize("name", taking_turns([(name,) for name in TUTORIALS]))
 def test_quick_run_writes_its_report_and_figures(name, tmp_path, data_dir):
     out = tmp_path / "out"
     result = run_quick(name, out, data_dir)
@@ -72,7 +72,9 @@ def test_quick_run_writes_its_report_and_figures(name, tmp_path, data_dir):
         assert len(report["confusion_matrix"]) == 10
     elif name == "read_clocks":
         report = json.loads((out / "report.json").read_text())
-        assert report["framing"] == "sincos" and report["examples"] == 64  # clocks/tiny's test
+        assert (
+            report["framing"] == "sincos_both_hands" and report["examples"] == 64
+        )  # clocks/tiny's test
         assert 0.0 <= report["median_error_minutes"] <= 360.0
         assert 0.0 <= report["within_5_minutes"] <= 1.0
     elif name == "grid_search":

@@ -16,9 +16,12 @@ import json
 import os
 import socket
 import time
+from concurrent import futures
 from pathlib import Path
 
+import grpc
 import keras_tuner as kt
+from keras_tuner.src.distribute import utils as kt_distribute
 
 from tuning import oracles, report, spaces
 from tuning.hypermodel import ZooHyperModel
@@ -28,6 +31,7 @@ TUNERS = ("grid", "random", "oneatatime")
 OBJECTIVE = "val_accuracy"
 MARKER = "search.json"
 IDLE_SECONDS = 1.0
+CHIEF_POLL_SECONDS = 0.2
 
 
 class ZooTuner(kt.Tuner):
@@ -50,6 +54,26 @@ class ZooTuner(kt.Tuner):
                 return trial
 
             self.oracle.create_trial = create_trial
+
+    def search(self, *args, **kwargs):
+        """As KerasTuner's, but a chief checks every ``CHIEF_POLL_SECONDS`` whether the last
+        worker is done, where KerasTuner's ``start_server`` sleeps 20 s between checks, so a
+        search ended up to 20 s late."""
+        if not kt_distribute.is_chief_oracle():
+            return super().search(*args, **kwargs)
+        from keras_tuner.src import protos
+        from keras_tuner.src.distribute import oracle_chief
+
+        self.oracle.verbose = kwargs.get("verbose", self.oracle.verbose)
+        self.save()
+        ip, port = os.environ["KERASTUNER_ORACLE_IP"], os.environ["KERASTUNER_ORACLE_PORT"]
+        servicer = oracle_chief.OracleServicer(self.oracle)
+        server = grpc.server(futures.ThreadPoolExecutor(max_workers=1))
+        protos.get_service_grpc().add_OracleServicer_to_server(servicer, server)
+        server.add_insecure_port(f"{ip}:{port}")
+        server.start()
+        while not (servicer.stop_triggered and oracle_chief.exit_chief(self.oracle)):
+            time.sleep(CHIEF_POLL_SECONDS)  # The server serves until the process exits.
 
     def run_trial(self, trial, *args, **kwargs):
         kwargs.setdefault("run_dir", os.path.join(self.get_trial_dir(trial.trial_id), "run"))
