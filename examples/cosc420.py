@@ -277,26 +277,22 @@ def augmentation(ctx):
     return rows
 
 
-def batch_size(ctx):
+def one_option(ctx, option, references, name):
+    """The coarse CNN once per value of ``option`` (references: value -> accuracy)."""
     rows = []
-    for size in ctx.variants(list(BATCH_SIZES)):
-        row = train_cnn(
-            ctx, f"batch_{size}", coarse_classes(ctx), BATCH_SIZES[size], batch_size=size
-        )
-        rows.append({**row, "batch_size": size})
+    for value in ctx.variants(list(references)):
+        row = train_cnn(ctx, name(value), coarse_classes(ctx), references[value], **{option: value})
+        rows.append({**row, option: value})
     ctx.plot_histories(rows, "val_accuracy.png", metric="val_accuracy")
     return rows
+
+
+def batch_size(ctx):
+    return one_option(ctx, "batch_size", BATCH_SIZES, lambda size: f"batch_{size}")
 
 
 def learning_rate(ctx):
-    rows = []
-    for rate in ctx.variants(list(LEARNING_RATES)):
-        row = train_cnn(
-            ctx, f"lr_{rate:g}", coarse_classes(ctx), LEARNING_RATES[rate], learning_rate=rate
-        )
-        rows.append({**row, "learning_rate": rate})
-    ctx.plot_histories(rows, "val_accuracy.png", metric="val_accuracy")
-    return rows
+    return one_option(ctx, "learning_rate", LEARNING_RATES, lambda rate: f"lr_{rate:g}")
 
 
 def regularisation(ctx):

@@ -7,7 +7,7 @@ from pathlib import Path
 import keras
 import numpy as np
 import pytest
-from conftest import fast_only
+from conftest import fast_only, runs_on
 
 import zoo
 
@@ -216,6 +216,7 @@ def readme_model_table() -> dict[str, int]:
 
 
 @pytest.mark.integration  # builds every model, the 15.9M-parameter UNet among them
+@runs_on("tensorflow")  # the same counts on both backends; quicker to build there
 def test_the_readme_lists_every_model_with_its_parameter_count():
     table = readme_model_table()
     assert sorted(table) == zoo.list_models()
