@@ -42,7 +42,7 @@ class TestAccuracyClock(keras.callbacks.Callback):
     def on_epoch_end(self, epoch, logs=None):
         self.train_seconds += time.perf_counter() - self.start
         start = time.perf_counter()
-        accuracy = zoo.evaluate(self.model, self.test, **self.evaluate_options).accuracy
+        accuracy = zoo.evaluate(self.model, self.test, verbose=0, **self.evaluate_options).accuracy
         seconds = time.perf_counter() - start
         self.eval_seconds += seconds
         self.rows.append(

@@ -41,6 +41,7 @@ import numpy as np
 from keras import ops
 
 from zoo.figures import plots
+from zoo.progress import progress
 
 # COSC420 A1 adds noise 10 times, "from a bit of noise to almost pure noise": standard
 # deviations rising linearly, which add up to about 0.98 (clamped to [0, 1] each time).
@@ -143,11 +144,16 @@ class LatentModel(keras.Model):
             images = self.decoder.predict(latents, batch_size=batch_size, verbose=0)
         return np.clip(np.asarray(images, np.float32), 0.0, 1.0)
 
-    def generate(self, n: int, seed=0, *, steps=None, batch_size: int = 256) -> np.ndarray:
+    def generate(
+        self, n: int, seed=0, *, steps=None, batch_size: int = 256, verbose="auto"
+    ) -> np.ndarray:
         """``n`` images: the last step of ``sample``."""
-        return self.sample(n, steps=steps, seed=seed, batch_size=batch_size)[:, -1]
+        trajectories = self.sample(
+            n, steps=steps, seed=seed, batch_size=batch_size, verbose=verbose
+        )
+        return trajectories[:, -1]
 
-    def sample(self, n, *, steps=None, seed=0, batch_size: int = 256) -> np.ndarray:
+    def sample(self, n, *, steps=None, seed=0, batch_size: int = 256, verbose="auto"):
         raise NotImplementedError
 
     def get_config(self):
@@ -199,10 +205,13 @@ class TenStepDenoiser(LatentModel):
         self.add_loss(ops.mean(ops.square(predicted - targets)))
         return predicted
 
-    def sample(self, n_or_noise, *, steps=None, seed=0, batch_size: int = 256) -> np.ndarray:
+    def sample(
+        self, n_or_noise, *, steps=None, seed=0, batch_size: int = 256, verbose="auto"
+    ) -> np.ndarray:
         """Trajectories ``(n, steps + 1, H, W, C)`` in [0, 1]: the starting noise, then the
         decoded latents after each UNet step (``steps`` defaults to the noise levels).
-        ``n_or_noise``: a count, or starting images (``start_noise``)."""
+        ``n_or_noise``: a count, or starting images (``start_noise``). ``verbose``: a bar
+        over the steps unless 0, as in ``model.predict``."""
         steps = len(self.noise_levels) if steps is None else check_steps(steps)
         if isinstance(n_or_noise, (int, np.integer)):
             noise = start_noise(check_count(n_or_noise), self.image_shape, seed)
@@ -213,7 +222,8 @@ class TenStepDenoiser(LatentModel):
         else:
             latents = self.encoder.predict(noise, batch_size=batch_size, verbose=0)
         frames = [np.clip(noise, 0.0, 1.0)]
-        for _ in range(steps):
+        title = f"Denoising {len(noise)} images in {steps} steps"
+        for _ in progress(range(steps), steps, verbose=verbose, title=title):
             latents = self.unet.predict(latents, batch_size=batch_size, verbose=0)
             frames.append(self.decode(latents, batch_size))
         return np.stack(frames, axis=1)
@@ -284,12 +294,15 @@ class Diffusion(LatentModel):
             name="latent_max",
         )
 
-    def adapt(self, images, batch_size: int = 256) -> None:
-        """Set the per-channel mean and std of the latents (or pixels) of ``images``."""
+    def adapt(self, images, batch_size: int = 256, *, verbose="auto") -> None:
+        """Set the per-channel mean and std of the latents (or pixels) of ``images``
+        (``verbose`` goes to the encoder's ``predict``)."""
         if self.encoder is None:
             latents = np.asarray(images, np.float32)
         else:
-            latents = self.encoder.predict(np.asarray(images), batch_size=batch_size, verbose=0)
+            latents = self.encoder.predict(
+                np.asarray(images), batch_size=batch_size, verbose=verbose
+            )
         axes = tuple(range(latents.ndim - 1))
         mean = latents.mean(axis=axes)
         std = np.maximum(latents.std(axis=axes), 1e-6)
@@ -318,10 +331,11 @@ class Diffusion(LatentModel):
         self.add_loss(ops.mean(ops.square(predicted - noise)))
         return predicted
 
-    def sample(self, n, *, steps=20, seed=0, batch_size: int = 256) -> np.ndarray:
+    def sample(self, n, *, steps=20, seed=0, batch_size: int = 256, verbose="auto") -> np.ndarray:
         """DDIM from standard-normal latents (numpy ``seed``) to images over ``steps``
         steps: trajectories ``(n, steps + 1, H, W, C)`` in [0, 1], the decoded starting
-        noise and then each step's estimate of the clean image."""
+        noise and then each step's estimate of the clean image. ``verbose``: a bar over
+        the steps unless 0, as in ``model.predict``."""
         steps = check_steps(20 if steps is None else steps)
         n = check_count(n)
         mean, std, low, high = (
@@ -332,7 +346,9 @@ class Diffusion(LatentModel):
         noisy = noisy.astype(np.float32)
         frames = [self.decode(noisy * std + mean, batch_size)]
         times = np.linspace(1.0, 0.0, steps + 1, dtype=np.float32)
-        for now, after in zip(times[:-1], times[1:]):
+        pairs = zip(times[:-1], times[1:])
+        title = f"DDIM sampling {n} images in {steps} steps"
+        for now, after in progress(pairs, steps, verbose=verbose, title=title):
             noise_rate, signal_rate = (float(r) for r in self.rates(now))
             variance = np.full((n, 1), noise_rate**2, np.float32)
             noise = self.unet.predict([noisy, variance], batch_size=batch_size, verbose=0)
@@ -363,7 +379,8 @@ class SampleTrajectories(keras.callbacks.Callback):
     def on_epoch_end(self, epoch, logs=None):
         if (epoch + 1) % self.every:
             return
-        trajectories = self.model.sample(self.n, steps=self.steps, seed=self.seed)
+        # Quiet: a bar of its own would break into the epoch's progress bar.
+        trajectories = self.model.sample(self.n, steps=self.steps, seed=self.seed, verbose=0)
         self.directory.mkdir(parents=True, exist_ok=True)
         plot_trajectories(
             trajectories,

@@ -58,17 +58,20 @@ class ReconstructionErrors:
         return "\n".join(lines)
 
 
-def reconstruct(model, images, *, batch_size: int = 256) -> np.ndarray:
-    """The model's reconstructions of ``images`` (a CAE, or a VAE, which decodes z_mean)."""
-    return np.asarray(model.predict(np.asarray(images), batch_size=batch_size, verbose=0))
+def reconstruct(model, images, *, batch_size: int = 256, verbose="auto") -> np.ndarray:
+    """The model's reconstructions of ``images`` (a CAE, or a VAE, which decodes z_mean);
+    ``verbose`` goes to ``model.predict``."""
+    images = np.asarray(images)
+    return np.asarray(model.predict(images, batch_size=batch_size, verbose=verbose))
 
 
 def reconstruction_errors(
-    model, images, indices=None, *, labels=None, batch_size: int = 256
+    model, images, indices=None, *, labels=None, batch_size: int = 256, verbose="auto"
 ) -> ReconstructionErrors:
     """COSC420 A1's Table 8: for each chosen image the mean and the standard deviation of
     its squared pixel errors ``(x - x_hat)**2`` (the mean is its MSE), then both over
-    every pixel of the chosen images together. ``indices`` default to all images."""
+    every pixel of the chosen images together. ``indices`` default to all images;
+    ``verbose`` goes to ``model.predict``."""
     images = np.asarray(images)
     indices = list(range(len(images))) if indices is None else [int(i) for i in indices]
     bad = [i for i in indices if not -len(images) <= i < len(images)]
@@ -77,7 +80,8 @@ def reconstruction_errors(
             f"`indices` must pick images among the {len(images)} given. Received: indices={bad}"
         )
     chosen = images[indices]
-    squared = (chosen.astype(np.float64) - reconstruct(model, chosen, batch_size=batch_size)) ** 2
+    reconstructed = reconstruct(model, chosen, batch_size=batch_size, verbose=verbose)
+    squared = (chosen.astype(np.float64) - reconstructed) ** 2
     flat = squared.reshape(len(chosen), -1)
     return ReconstructionErrors(
         indices=indices,
@@ -89,10 +93,12 @@ def reconstruction_errors(
     )
 
 
-def mean_squared_error(model, images, *, batch_size: int = 256) -> float:
-    """Mean over all images and pixels of the squared reconstruction error."""
+def mean_squared_error(model, images, *, batch_size: int = 256, verbose="auto") -> float:
+    """Mean over all images and pixels of the squared reconstruction error (``verbose``
+    goes to ``model.predict``)."""
     images = np.asarray(images)
-    errors = (images.astype(np.float64) - reconstruct(model, images, batch_size=batch_size)) ** 2
+    reconstructed = reconstruct(model, images, batch_size=batch_size, verbose=verbose)
+    errors = (images.astype(np.float64) - reconstructed) ** 2
     return float(errors.mean())
 
 

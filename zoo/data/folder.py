@@ -49,10 +49,12 @@ def load_folder(
     seed: int | None = None,
     cache: bool = True,
     drop_remainder: bool = False,
+    verbose="auto",
 ) -> tf.data.Dataset:
     """Batches of ``(images, labels)`` from ``split`` of an image folder, resized to
     ``image_size`` (required: a folder's images may differ in size). Labels number the
     label folders in sorted order (``folder_builder(root).info.features["label"].names``).
+    ``verbose``: a bar while the split is read into memory unless 0, as ``zoo.data.load``.
     """
     builder = folder_builder(root, channels)  # a folder with no images says so first
     size = pipeline._check_image_size(image_size)
@@ -90,4 +92,5 @@ def load_folder(
         seed=seed,
         cache=cache,
         drop_remainder=drop_remainder,
+        verbose=verbose,
     )

@@ -13,9 +13,11 @@ import tensorflow as tf
 
 from zoo.data import augment as aug
 from zoo.data import sources
+from zoo.progress import check_verbose, count, progress
 
 NORMALIZE = ("unit", "centered", "standardize", None)
 _SHUFFLE_BUFFER = 60_000
+READ_CHUNK = 8192  # examples read into memory at a time
 _CHUNK_BYTES = 8 << 20  # float32 images gathered and finished per tf.data call
 _STATS: dict = {}  # (name, split, image_size, classes, data_dir, mocked) -> (mean, std)
 
@@ -40,6 +42,7 @@ def load(
     data_dir=None,
     raw_dir=None,
     download=True,
+    verbose="auto",
 ) -> tf.data.Dataset:
     """Load ``split`` of dataset ``name`` as batches of ``(images, labels)``.
 
@@ -55,10 +58,13 @@ def load(
     big for it. ``splits`` names which tfds split each split reads: "tfds" (its own) or
     a layout of ``zoo.data.sources.SPLIT_LAYOUTS`` (``oxford_flowers102``'s
     "large_train"). See ``zoo.data.sources.prepared_builder`` for ``download`` and
-    ``raw_dir``.
+    ``raw_dir`` (tfds shows its own bars while it prepares a set). ``verbose``, as in
+    ``model.fit``: a bar while the split is read into memory (and the train split is
+    measured for "standardize") unless 0.
     """
     sources.check_name(name)
     check_batch_size(batch_size)
+    check_verbose(verbose)
     if normalize not in NORMALIZE:
         raise ValueError(f"normalize must be one of {NORMALIZE}. Received: {normalize!r}")
     if (mean is not None or std is not None) and normalize != "standardize":
@@ -89,7 +95,11 @@ def load(
     builder = sources.prepared_builder(name, data_dir=data_dir, raw_dir=raw_dir, download=download)
     ds = _examples(builder, sources.tfds_split(name, split, splits), size, ids, spec.image_shape)
     scale = _normalizer(
-        normalize, mean, std, channels, lambda: _train_stats(builder, train_split, size, ids)
+        normalize,
+        mean,
+        std,
+        channels,
+        lambda: _train_stats(builder, train_split, size, ids, verbose),
     )
     augmenters = aug.layers(specs, channels=channels, seed=seed)
     copy_augmenters = []
@@ -116,6 +126,7 @@ def load(
         cache=cache,
         drop_remainder=drop_remainder,
         balance_classes=(len(ids or ()) or spec.num_classes) if balance else None,
+        verbose=verbose,
     )
 
 
@@ -130,20 +141,22 @@ def batched(
     cache,
     drop_remainder,
     balance_classes=None,
+    verbose="auto",
 ) -> tf.data.Dataset:
     """``(uint8 image, label)`` examples as batches through ``finish(x, y[, is_copy])``.
 
-    With ``cache`` they are read into memory now and each epoch gathers its batches
-    (``_in_memory_batches``); without, they stream through a shuffle buffer.
-    ``balance_classes``: top each of that many classes up to the largest (needs
-    ``cache``); ``finish`` then also gets ``is_copy``. ``what`` names them in errors.
+    With ``cache`` they are read into memory now (a bar unless ``verbose`` is 0) and
+    each epoch gathers its batches (``_in_memory_batches``); without, they stream
+    through a shuffle buffer. ``balance_classes``: top each of that many classes up to
+    the largest (needs ``cache``); ``finish`` then also gets ``is_copy``. ``what`` names
+    them in errors and above the bar.
     """
     # Seeded, one batch or chunk is finished at a time, in order: Keras's augmentation
     # layers draw from a seed generator each call, and parallel calls would take its
     # draws in a different order on every run.
     calls = tf.data.AUTOTUNE if seed is None else None
     if cache:
-        images, labels = _read_all(examples, what)
+        images, labels = _read_all(examples, what, verbose)
         order = np.arange(len(labels))
         if balance_classes:
             order = _balanced_order(labels.numpy(), balance_classes)
@@ -274,27 +287,36 @@ def _normalizer(normalize, mean, std, channels, stats):
     return lambda x: (x / 255.0 - mean) / std
 
 
-def _train_stats(builder, split, size, class_ids):
+def _train_stats(builder, split, size, class_ids, verbose):
     """Per-channel mean and std of the train ``split`` in [0, 1] units, cached per process."""
     key = (builder.name, split, size, class_ids, str(builder.data_dir), sources.is_mocked())
     if key not in _STATS:
         ds = _examples(builder, split, size, class_ids, builder.info.features["image"].shape)
+        batches = ds.map(lambda x, y: x).batch(1024)
+        title = f"Measuring the mean and std of split {split!r} of '{builder.name}'"
         total = total_sq = 0.0
-        count = 0
-        for x in ds.map(lambda x, y: x).batch(1024).as_numpy_iterator():
+        pixels = 0
+        for x in progress(
+            batches.as_numpy_iterator(), count(batches), verbose=verbose, title=title
+        ):
             x = x.astype(np.float64) / 255.0
             total = total + x.sum(axis=(0, 1, 2))
             total_sq = total_sq + (x**2).sum(axis=(0, 1, 2))
-            count += x.shape[0] * x.shape[1] * x.shape[2]
-        mean = total / count
-        std = np.sqrt(np.maximum(total_sq / count - mean**2, 0.0))
+            pixels += x.shape[0] * x.shape[1] * x.shape[2]
+        mean = total / pixels
+        std = np.sqrt(np.maximum(total_sq / pixels - mean**2, 0.0))
         _STATS[key] = (mean, np.where(std > 1e-6, std, 1.0))
     return _STATS[key]
 
 
-def _read_all(ds, what):
-    """The (images, labels) of ``ds`` as two tensors, read once."""
-    parts = list(ds.batch(8192))
+def _read_all(ds, what, verbose):
+    """The (images, labels) of ``ds`` as two tensors, read once; a bar when that takes
+    more than one chunk (a read of one chunk is over in a moment)."""
+    batches = ds.batch(READ_CHUNK)
+    if count(batches) == 1:
+        verbose = 0
+    title = f"Reading {what} into memory"
+    parts = list(progress(batches, count(batches), verbose=verbose, title=title))
     if not parts:
         raise ValueError(f"The {what} has no examples (after any class filter).")
     return tuple(tf.concat(column, axis=0) for column in zip(*parts))

@@ -19,6 +19,7 @@ import numpy as np
 from sklearn.metrics import classification_report, confusion_matrix, precision_recall_fscore_support
 
 from zoo.evaluation import metrics, tables
+from zoo.progress import count, progress
 from zoo.training import distribute
 
 
@@ -196,7 +197,7 @@ class Report:
         return "\n".join(lines)
 
 
-def _predict(model, data, batch_size: int, flip: bool = False):
+def _predict(model, data, batch_size: int, flip: bool, verbose):
     def predict(x, run):
         probs = _probabilities(run(x))
         if flip:  # the mirror image: width is axis 2 of (batch, height, width, channels)
@@ -206,9 +207,9 @@ def _predict(model, data, batch_size: int, flip: bool = False):
     if isinstance(data, (tuple, list)) and len(data) == 2 and not _is_batch_list(data):
         x, y = np.asarray(data[0]), np.asarray(data[1])
         _check_batched(model, x)
-        return predict(x, lambda a: predict_arrays(model, a, batch_size)), y
+        return predict(x, lambda a: predict_arrays(model, a, batch_size, verbose=verbose)), y
     probs, labels, size = [], [], 0
-    for x, y in numpy_batches(data):
+    for x, y in progress(numpy_batches(data), count(data), verbose=verbose):
         _check_batched(model, x)
         size = max(size, len(x))  # every batch runs at the first (largest) batch size
         probs.append(predict(x, lambda a, size=size: _predict_padded(model, a, size)))
@@ -218,18 +219,23 @@ def _predict(model, data, batch_size: int, flip: bool = False):
     return np.concatenate(probs), np.concatenate(labels)
 
 
-def predict_arrays(model, x, batch_size: int = 256):
+def predict_arrays(model, x, batch_size: int = 256, *, verbose="auto"):
     """``model``'s outputs for the array ``x``, predicted in batches of one shape.
 
     The last, smaller batch is padded to the others' size and its outputs cut back:
     Keras compiles its predict function again for each new input shape, and TensorFlow
-    warns about retracing when several predictions in a row do so.
+    warns about retracing when several predictions in a row do so. ``verbose`` as in
+    ``model.predict``: a bar over the batches unless 0.
     """
     x = np.asarray(x)
     if not len(x):
         raise ValueError(f"There is nothing to predict. Received: x.shape={x.shape}")
     size = min(batch_size, len(x))
-    parts = [_predict_padded(model, x[i : i + size], size) for i in range(0, len(x), size)]
+    starts = range(0, len(x), size)
+    parts = [
+        _predict_padded(model, x[i : i + size], size)
+        for i in progress(starts, len(starts), verbose=verbose)
+    ]
     return keras.tree.map_structure(lambda *outputs: np.concatenate(outputs), *parts)
 
 
@@ -271,16 +277,24 @@ def _probabilities(output) -> np.ndarray:
 
 
 def evaluate(
-    model, data, *, class_names=None, top_k: int = 5, batch_size: int = 256, flip: bool = False
+    model,
+    data,
+    *,
+    class_names=None,
+    top_k: int = 5,
+    batch_size: int = 256,
+    flip: bool = False,
+    verbose="auto",
 ) -> Report:
     """Predict `data` once with `model` and score the predictions.
 
     `num_classes` is the width of the model's output, so classes missing from the test
     data still get a confusion-matrix row (of zeros) and a per-class entry (support 0).
     `flip=True` is test-time augmentation: each image's class probabilities are the
-    mean of the model's on the image and on its left-right mirror image.
+    mean of the model's on the image and on its left-right mirror image. `verbose` as in
+    `model.evaluate`: a bar over the batches unless 0.
     """
-    probs, y_true = _predict(model, data, batch_size, flip)
+    probs, y_true = _predict(model, data, batch_size, flip, verbose)
     y_true = metrics.as_labels(y_true)
     metrics.check_same_length(labels=y_true, predictions=probs)
     num_classes = probs.shape[1]

@@ -11,6 +11,7 @@ from keras import ops
 from zoo.evaluation import metrics
 from zoo.evaluation.classification import numpy_batches
 from zoo.models.clock_framings import DIAL, decode, framing_of
+from zoo.progress import count, progress
 
 
 @dataclasses.dataclass(eq=False)
@@ -49,19 +50,21 @@ class ClockReport:
         )
 
 
-def predict_minutes(model, images, batch_size: int = 256) -> np.ndarray:
-    """The times (minutes past 12:00) that a clock model reads from ``images``."""
+def predict_minutes(model, images, batch_size: int = 256, *, verbose="auto") -> np.ndarray:
+    """The times (minutes past 12:00) that a clock model reads from ``images``
+    (``verbose`` goes to ``model.predict``)."""
     framing, num_classes = framing_of(model)
-    outputs = model.predict(np.asarray(images), batch_size=batch_size, verbose=0)
+    outputs = model.predict(np.asarray(images), batch_size=batch_size, verbose=verbose)
     return np.asarray(ops.convert_to_numpy(decode(framing, outputs, num_classes)))
 
 
-def evaluate(model, data, batch_size: int = 256) -> ClockReport:
-    """Read every clock of ``data`` (batches of ``(images, minutes)``) and score the times."""
+def evaluate(model, data, batch_size: int = 256, *, verbose="auto") -> ClockReport:
+    """Read every clock of ``data`` (batches of ``(images, minutes)``) and score the times;
+    ``verbose`` as in ``model.evaluate``: a bar over the batches unless 0."""
     framing, _ = framing_of(model)
     true, predicted = [], []
-    for x, y in numpy_batches(data):
-        predicted.append(predict_minutes(model, x, batch_size))
+    for x, y in progress(numpy_batches(data), count(data), verbose=verbose):
+        predicted.append(predict_minutes(model, x, batch_size, verbose=0))
         true.append(np.asarray(y, np.float64).reshape(-1))
     if not true:
         raise ValueError("`data` yielded no batches. Received: an empty dataset")

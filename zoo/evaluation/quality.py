@@ -40,14 +40,17 @@ def feature_model(classifier: keras.Model, layer=None) -> keras.Model:
     return keras.Model(classifier.inputs, output, name=f"{classifier.name}_features")
 
 
-def features(classifier, images, *, layer=None, batch_size: int = 256) -> np.ndarray:
-    """Penultimate-layer features of ``images`` as a float64 (n, d) array."""
+def features(
+    classifier, images, *, layer=None, batch_size: int = 256, verbose="auto"
+) -> np.ndarray:
+    """Penultimate-layer features of ``images`` as a float64 (n, d) array (``verbose``
+    goes to ``model.predict``)."""
     images = _check_images(classifier, images, "images")
-    return _features(feature_model(classifier, layer), images, batch_size)
+    return _features(feature_model(classifier, layer), images, batch_size, verbose)
 
 
-def _features(extractor, images, batch_size):
-    out = extractor.predict(images, batch_size=batch_size, verbose=0)
+def _features(extractor, images, batch_size, verbose):
+    out = extractor.predict(images, batch_size=batch_size, verbose=verbose)
     return np.asarray(out, np.float64).reshape(len(images), -1)
 
 
@@ -90,12 +93,12 @@ def frechet_distance(real_features, fake_features) -> float:
     )
 
 
-def inception_score(classifier, images, *, batch_size: int = 256) -> float:
+def inception_score(classifier, images, *, batch_size: int = 256, verbose="auto") -> float:
     """``exp(E_x KL(p(y|x) || p(y)))`` with the classifier's class probabilities: 1 when it
     sees every image alike, the number of classes when each is confident and the classes
-    are balanced."""
+    are balanced. ``verbose`` goes to ``model.predict``."""
     images = _check_images(classifier, images, "images")
-    outputs = np.asarray(classifier.predict(images, batch_size=batch_size, verbose=0))
+    outputs = np.asarray(classifier.predict(images, batch_size=batch_size, verbose=verbose))
     return inception_score_from_probabilities(_probabilities(classifier, outputs))
 
 
@@ -129,7 +132,7 @@ class Quality:
         )
 
 
-def score(classifier, real, fake, *, layer=None, seed=0, batch_size: int = 256):
+def score(classifier, real, fake, *, layer=None, seed=0, batch_size: int = 256, verbose="auto"):
     """Score generated images ``fake`` against ``real`` ones (arrays of images).
 
     ``real`` is shuffled (``seed``) and split in two disjoint halves A and B: the floor
@@ -138,7 +141,8 @@ def score(classifier, real, fake, *, layer=None, seed=0, batch_size: int = 256):
 
     ``fake`` may be a dict of several generators' images: each is then scored against
     the same A and B (the real features and the floor are computed once, at the
-    smallest set's size) and a dict of ``Quality`` comes back.
+    smallest set's size) and a dict of ``Quality`` comes back. ``verbose`` goes to each
+    ``model.predict``: a bar per pass over a set of images unless 0.
     """
     fakes = fake if isinstance(fake, dict) else {None: fake}
     real = _check_images(classifier, real, "real")
@@ -152,15 +156,19 @@ def score(classifier, real, fake, *, layer=None, seed=0, batch_size: int = 256):
     half = len(real) // 2
     n = min(len(real) - half, *(len(images) for images in fakes.values()))
     extractor = feature_model(classifier, layer)
-    f_real = _features(extractor, real[: half + n], batch_size)
+    f_real = _features(extractor, real[: half + n], batch_size, verbose)
     a, b = f_real[:half], f_real[half:]
     floor = frechet_distance(a, b)
-    inception_real = inception_score(classifier, real[half : half + n], batch_size=batch_size)
+    inception_real = inception_score(
+        classifier, real[half : half + n], batch_size=batch_size, verbose=verbose
+    )
     scores = {
         name: Quality(
-            frechet=frechet_distance(a, _features(extractor, images[:n], batch_size)),
+            frechet=frechet_distance(a, _features(extractor, images[:n], batch_size, verbose)),
             frechet_floor=floor,
-            inception=inception_score(classifier, images[:n], batch_size=batch_size),
+            inception=inception_score(
+                classifier, images[:n], batch_size=batch_size, verbose=verbose
+            ),
             inception_real=inception_real,
             samples=n,
         )

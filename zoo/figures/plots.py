@@ -26,6 +26,7 @@ from matplotlib.figure import Figure
 
 from zoo.evaluation import clock, predict_arrays, take_examples
 from zoo.evaluation.metrics import as_labels, common_sense_error
+from zoo.progress import progress
 
 DPI = 120
 FORMATS = ("png", "pdf", "svg")
@@ -386,11 +387,17 @@ def plot_tsne(
     seed=0,
     class_names=None,
     perplexity=30,
+    verbose="auto",
     stamp=None,
     format=None,
     dpi=None,
 ) -> Figure:
-    """t-SNE of a hidden layer's activations for up to n examples, coloured by true class."""
+    """t-SNE of a hidden layer's activations for up to n examples, coloured by true class.
+
+    ``verbose``: unless 0, a bar over the batches of activations and one of a single step
+    around the t-SNE fit, which shows its elapsed time (scikit-learn's own ``verbose``
+    prints a line per stage of the optimisation instead).
+    """
     from sklearn.decomposition import PCA
     from sklearn.manifold import TSNE
 
@@ -398,7 +405,7 @@ def plot_tsne(
     x, y = take_examples(data, n, seed=seed)
     y = as_labels(y)
     extractor = keras.Model(model.inputs, target.output)
-    features = np.asarray(predict_arrays(extractor, x)).reshape(len(x), -1)
+    features = np.asarray(predict_arrays(extractor, x, verbose=verbose)).reshape(len(x), -1)
     if features.shape[1] > 50:
         dims = min(50, *features.shape)
         features = PCA(dims, random_state=seed).fit_transform(features)
@@ -406,9 +413,9 @@ def plot_tsne(
     # Barnes-Hut's OpenMP threads can take seconds on a few dozen points in a process whose
     # backend holds the cores; the exact method is numpy and quick at that size.
     method = "exact" if len(x) <= EXACT_TSNE_POINTS else "barnes_hut"
-    points = TSNE(
-        2, perplexity=perplexity, init="pca", method=method, random_state=seed
-    ).fit_transform(features)
+    tsne = TSNE(2, perplexity=perplexity, init="pca", method=method, random_state=seed)
+    for _ in progress(range(1), 1, verbose=verbose, title=f"t-SNE of {len(x)} points"):
+        points = tsne.fit_transform(features)
     fig = Figure(figsize=(7.5, 6), layout="constrained")
     ax = fig.subplots()
     classes = np.unique(y)
@@ -432,7 +439,7 @@ def plot_clock_predictions(
     ``tolerance`` minutes off."""
     x, y = take_examples(data, n, seed=seed)
     true = np.asarray(y, np.float64).reshape(-1)
-    read = clock.predict_minutes(model, x)
+    read = clock.predict_minutes(model, x, verbose=0)  # a few clocks: no bar
     errors = common_sense_error(true, read)
     titles = [
         f"{clock.format_time(t)} / {clock.format_time(p)}" for t, p in zip(true, read, strict=True)
