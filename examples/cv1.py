@@ -8,6 +8,7 @@ one more dense layer, batch norm, ReLU and dropout 0.55 on its first two dense l
 trained with SGD (momentum 0.9) at learning rate 3e-3 halved every 10 epochs, weight
 decay 1e-3, batch 64, on flipped, rotated (10 degrees) and colour-jittered images.
 
+    python examples/cv1.py architecture     # Figures 1, 11, 20: the CNNs' diagrams
     python examples/cv1.py baseline         # Table 3, Figures 16-17: MLP, tuned MLP, LeNet-5
     python examples/cv1.py mlp_sweep --epochs 20 --max-trials 8   # Tables 1-2, Figure 2
     python examples/cv1.py sweep --epochs 20 --max-trials 8       # Tables 1-2, Figure 3
@@ -28,7 +29,9 @@ accuracy as in Figures 16-17, predictions, t-SNE). `baseline` adds classes.md/.c
 5 best and 5 worst classes per model), `sweep` and `mlp_sweep` their search directory
 (KerasTuner's trials, resumable, and a bar chart per hyperparameter as in Figures 2-3),
 `decay`, `optimizers` and `ablations` the loss and accuracy curves of their runs, `decay`
-the generalisation gap per epoch (Figure 4b), `augmentations` augmentations.png.
+the generalisation gap per epoch (Figure 4b), `augmentations` augmentations.png,
+`architecture` a diagram per model (`keras.utils.plot_model`; without pydot and Graphviz
+its layers as text, ``model.summary()``) and parameters.png.
 
 Not reproduced: Section 1.10's sharpening of the STL-10 images (train and test alike;
 zoo.data's augmentations reach the training images only), and the CNN's extra_layers
@@ -385,6 +388,27 @@ def check_target(ctx, target):
     sources.prepared_builder(target, data_dir=ctx.args.data_dir)
 
 
+# Figures 1, 11 and 20: the architectures of LeNet-5, the tuned CNN and the tuned CNN
+# with a 5-class head for STL-10
+
+
+def architecture(ctx):
+    tuned = zoo.build("lenet5", **TUNED_CNN)
+    models = [
+        ("lenet5", "Figure 1", zoo.build("lenet5")),
+        ("tuned", "Figure 11", tuned),
+        ("transfer", "Figure 20", zoo.transfer(tuned, len(STL10_CLASSES))),
+    ]
+    rows = []
+    for name, figure, model in models:
+        zoo.plots.draw_architecture(model, ctx.out / name)
+        trainable = sum(int(np.prod(w.shape)) for w in model.trainable_weights)
+        row = ctx.row(f"{name} ({figure})", trainable, metric="trainable parameters", epochs=0)
+        rows.append(row)
+    zoo.plots.plot_results(rows, ctx.out / "parameters.png", title="trainable parameters")
+    return rows
+
+
 def class_list(text):
     """``"1,4,bird"`` -> ``[1, 4, "bird"]``: class ids or names."""
     return [int(c) if c.strip().isdigit() else c.strip() for c in text.split(",")]
@@ -414,6 +438,12 @@ def transfer_arguments(parser):
 
 
 STEPS = [
+    assignment.Step(
+        "architecture",
+        architecture,
+        "CV1 Figures 1, 11, 20: LeNet-5, the tuned CNN and its STL-10 head",
+        epochs=0,
+    ),
     assignment.Step(
         "baseline",
         baseline,

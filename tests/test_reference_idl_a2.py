@@ -344,6 +344,7 @@ def test_every_experiment_is_a_subcommand_of_the_script():
         "fmnist-cnn",
         "cifar10",
         "cifar10-search",
+        "architecture",  # Figures 3-8
         "clocks",
         "generative",
     ]

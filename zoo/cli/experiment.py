@@ -25,7 +25,7 @@ from zoo import clock
 from zoo import data as zoo_data
 from zoo.data import pipeline
 from zoo.evaluation import Report, evaluate
-from zoo.figures import plots
+from zoo.figures import plots, write_summary
 from zoo.models.registry import Preset, get_preset
 from zoo.training import fit, set_seed
 
@@ -103,7 +103,8 @@ def run(
     class_names = [spec.class_names[i] for i in ids] if ids else spec.class_names
     if seed is not None:
         set_seed(seed)
-    train, val, test = zoo_data.load_splits(dataset, validation=validation, **data_options)
+    shown = {"verbose": verbose}  # the bars of reading, evaluating and t-SNE too
+    train, val, test = zoo_data.load_splits(dataset, validation=validation, **shown, **data_options)
     history = fit(
         model,
         train,
@@ -117,9 +118,9 @@ def run(
     seconds = history.train_seconds
     reads_clocks = isinstance(model.layers[-1], clock.ClockOutput)
     report = (
-        clock.evaluate(model, test)
+        clock.evaluate(model, test, **shown)
         if reads_clocks
-        else evaluate(model, test, class_names=class_names, **(evaluate_options or {}))
+        else evaluate(model, test, class_names=class_names, **shown, **(evaluate_options or {}))
     )
 
     summary = {
@@ -133,7 +134,7 @@ def run(
     }
     out.mkdir(parents=True, exist_ok=True)
     (out / "report.json").write_text(json.dumps(summary, indent=2))
-    write_summary(model, out / "summary.txt")
+    write_summary(model, out / "summary.txt")  # the model summary assignments ask for
     text = (
         f"{model.name} on {dataset} ({keras.backend.backend()}): "
         f"{summary['epochs_run']} epochs in {seconds / 60:.1f} min\n\n{report}"
@@ -151,17 +152,11 @@ def run(
     plots.plot_per_class_accuracy(report, figures / "per_class_accuracy.png")
     plots.plot_predictions(model, test, figures / "predictions.png", class_names=class_names)
     layer = tsne_layer or _layer_before_head(model)
-    plots.plot_tsne(model, test, layer, figures / f"tsne_{layer}.png", class_names=class_names)
+    tsne_path = figures / f"tsne_{layer}.png"
+    plots.plot_tsne(model, test, layer, tsne_path, class_names=class_names, **shown)
     print(text)
     print(f"Report and figures in {out}/")
     return report
-
-
-def write_summary(model: keras.Model, path) -> None:
-    """``model.summary()`` as a text file: the model summary assignments ask for."""
-    lines = []
-    model.summary(print_fn=lambda text, **_: lines.append(text))
-    Path(path).write_text("\n".join(lines), encoding="utf-8")
 
 
 def _layer_before_head(model: keras.Model) -> str:
