@@ -2,9 +2,11 @@
 
 Distributed (KerasTuner's chief/worker mode on this machine): ``--workers N``
 starts a chief that serves the oracle on a free 127.0.0.1 port and N workers that
-train, all sharing ``--dir``. On several machines, run the same command in each
-process with KERASTUNER_ORACLE_IP, KERASTUNER_ORACLE_PORT and KERASTUNER_TUNER_ID
-(``chief`` for one of them, ``worker0``, ``worker1``, ... for the others) set.
+train, all sharing ``--dir``. With GPUs, each worker gets one of its own (round robin)
+and grows its memory instead of taking it all; the chief gets none. On several
+machines, run the same command in each process with KERASTUNER_ORACLE_IP,
+KERASTUNER_ORACLE_PORT and KERASTUNER_TUNER_ID (``chief`` for one of them, ``worker0``,
+``worker1``, ... for the others) set (docs/tuning.md has a SLURM recipe).
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -131,9 +134,14 @@ def _distributed(args, argv) -> int:
     child = [sys.executable, "-m", "tuning", *_without_workers(argv)]
     port = search.free_port()
     env = {**os.environ, "KERASTUNER_ORACLE_IP": "127.0.0.1", "KERASTUNER_ORACLE_PORT": str(port)}
+    gpus = visible_gpus()
 
     def start(tuner_id):
-        return subprocess.Popen(child, env={**env, "KERASTUNER_TUNER_ID": tuner_id})
+        index = None if tuner_id == "chief" else int(tuner_id.removeprefix("worker"))
+        own = {**worker_environment(index, gpus, env), "KERASTUNER_TUNER_ID": tuner_id}
+        if gpus and index is not None:
+            print(f"{tuner_id}: GPU {own['CUDA_VISIBLE_DEVICES']} (of {', '.join(gpus)})")
+        return subprocess.Popen(child, env=own)
 
     chief = start("chief")
     workers: dict[str, subprocess.Popen] = {}
@@ -179,6 +187,50 @@ def _distributed(args, argv) -> int:
         print(f"error: a search process failed (exit codes: {codes})", file=sys.stderr)
         return 1
     return 0  # The chief printed the results.
+
+
+def visible_gpus(environ=None) -> list[str]:
+    """The GPUs the workers may take, found without starting TensorFlow or JAX here (a
+    parent that did would hold GPU memory for nothing): CUDA_VISIBLE_DEVICES when set
+    (up to its first invalid entry, as CUDA reads it), else one per line of
+    ``nvidia-smi -L``, else none."""
+    environ = os.environ if environ is None else environ
+    listed = environ.get("CUDA_VISIBLE_DEVICES")
+    if listed is not None:
+        gpus = []
+        for device in (d.strip() for d in listed.split(",")):
+            if not device or device.startswith("-"):
+                break
+            gpus.append(device)
+        return gpus
+    if shutil.which("nvidia-smi") is None:
+        return []
+    try:
+        found = subprocess.run(
+            ["nvidia-smi", "-L"], capture_output=True, text=True, timeout=30, check=True
+        )
+    except (OSError, subprocess.SubprocessError):  # a driver that does not answer: no GPU
+        return []
+    count = sum(line.startswith("GPU ") for line in found.stdout.splitlines())
+    return [str(i) for i in range(count)]
+
+
+def worker_environment(index: int | None, gpus: list[str], base_env) -> dict:
+    """The environment of worker ``index`` (None: the chief) given the ``gpus`` to share.
+
+    Worker i sees only ``gpus[i % len(gpus)]``, so N workers on N GPUs do not all train on
+    the first, and grows its GPU memory as it needs it (TensorFlow and JAX otherwise take
+    most of it at start, and a second worker on the same GPU would run out); settings of
+    the user's are kept. The chief only serves the oracle, so it sees no GPU. Without GPUs
+    the environment is ``base_env``.
+    """
+    env = dict(base_env)
+    if not gpus:
+        return env
+    env["CUDA_VISIBLE_DEVICES"] = "" if index is None else gpus[index % len(gpus)]
+    env.setdefault("TF_FORCE_GPU_ALLOW_GROWTH", "true")
+    env.setdefault("XLA_PYTHON_CLIENT_PREALLOCATE", "false")
+    return env
 
 
 def _wait_until_listening(chief, env, port) -> None:

@@ -12,6 +12,7 @@ directory; the one whose id contains "chief" serves the oracle (see ``__main__``
 
 from __future__ import annotations
 
+import datetime
 import json
 import os
 import socket
@@ -22,6 +23,7 @@ from pathlib import Path
 import grpc
 import keras_tuner as kt
 from keras_tuner.src.distribute import utils as kt_distribute
+from keras_tuner.src.engine.oracle import Display
 
 from tuning import oracles, report, spaces
 from tuning.hypermodel import ZooHyperModel
@@ -80,6 +82,54 @@ class ZooTuner(kt.Tuner):
         return super().run_trial(trial, *args, **kwargs)
 
 
+class SearchDisplay(Display):
+    """KerasTuner's trial log, then how far the search is (``progress``). It runs where the
+    oracle is (the chief when distributed), so it counts every worker's trials."""
+
+    def __init__(self, oracle, verbose=1):
+        super().__init__(oracle, verbose)
+        # Since this process's first trial began (start-up is not the trials' pace), and
+        # the trials that ended since: a resumed search's earlier ones are not in the time.
+        self.started = None
+        self.ended_here = 0
+
+    def on_trial_begin(self, trial):
+        self.started = self.started or time.monotonic()
+        super().on_trial_begin(trial)
+
+    def on_trial_end(self, trial):
+        super().on_trial_end(trial)
+        self.ended_here += 1
+        if self.verbose >= 1:
+            done, total = len(self.oracle.end_order), planned_trials(self.oracle)
+            elapsed = time.monotonic() - (self.started or time.monotonic())
+            print(progress(done, total, elapsed, self.ended_here))
+
+
+def planned_trials(oracle) -> int | None:
+    """How many trials the search runs: its settings (grid, one at a time) up to
+    ``max_trials``, or ``max_trials``; None when unknown."""
+    if isinstance(oracle, (oracles.ResumableGridSearchOracle, oracles.OneAtATimeOracle)):
+        size = len(oracle.settings())
+        return size if oracle.max_trials is None else min(size, oracle.max_trials)
+    return oracle.max_trials
+
+
+def progress(done: int, total: int | None, elapsed: float, ended_here: int) -> str:
+    """A line such as "trial 3 of 12 (elapsed 0:01:10, about 0:03:30 left)": the time left
+    at the pace of the ``ended_here`` trials that ended in this process's ``elapsed``."""
+
+    def clock(seconds):
+        return str(datetime.timedelta(seconds=round(seconds)))
+
+    if total is None:
+        return f"trial {done} (elapsed {clock(elapsed)})"
+    left = ""
+    if ended_here > 0 and done < total:
+        left = f", about {clock(elapsed / ended_here * (total - done))} left"
+    return f"trial {done} of {total} (elapsed {clock(elapsed)}{left})"
+
+
 def make_tuner(
     space,
     tuner: str = "grid",
@@ -136,6 +186,7 @@ def make_tuner(
         oracle = kt.oracles.RandomSearchOracle(max_trials=max_trials or 10, **common)
     else:
         oracle = oracles.OneAtATimeOracle(max_trials=max_trials, **common)
+    oracle._display = SearchDisplay(oracle)  # KerasTuner's has no total, nor time left
     return ZooTuner(
         oracle=oracle,
         hypermodel=hypermodel,
@@ -159,12 +210,12 @@ def run(space, tuner: str = "grid", *, directory, verbose=1, chief_timeout=10.0,
         return []
     space = spaces.get(space)
     rows = report.collect(directory)
-    best_test = evaluate_best(search, rows, directory)
+    best_test = evaluate_best(search, rows, directory, verbose=verbose)
     report.write(rows, directory, space=space, tuner=tuner, best_test=best_test)
     return rows
 
 
-def evaluate_best(search: ZooTuner, rows: list[dict], directory) -> dict | None:
+def evaluate_best(search: ZooTuner, rows: list[dict], directory, verbose="auto") -> dict | None:
     """The best trial's checkpoint scored on the test split, as the references report it."""
     import keras
 
@@ -182,10 +233,11 @@ def evaluate_best(search: ZooTuner, rows: list[dict], directory) -> dict | None:
         "test",
         data_dir=hypermodel.data_dir,
         **{k: v for k, v in data.items() if k in keep},
+        verbose=verbose,
     )
     if hypermodel.steps:
         test = test.take(hypermodel.steps)
-    result = zoo.evaluate(keras.models.load_model(path), test)
+    result = zoo.evaluate(keras.models.load_model(path), test, verbose=verbose)
     return {"trial": best["trial"], "test_accuracy": result.accuracy, "test_f1": result.f1}
 
 
