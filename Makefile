@@ -27,16 +27,16 @@ lint: $(VENV)/.installed
 # it collects nothing: any non-zero status fails the target. The JAX tests compile with
 # LLVM's optimizations off (most of their time is XLA compiling small models that then run
 # a few steps), after the XLA flags the zoo itself would set (zoo/backend.py, run alone:
-# never over a user's XLA_FLAGS). `make test TEST_XLA_FLAGS=` tests with the zoo's flags
-# alone.
+# never over a user's XLA_FLAGS; JAX processes that the TensorFlow suite starts get them
+# too, tests/conftest.py). `make test TEST_XLA_FLAGS=` tests with the zoo's flags alone.
 TEST_XLA_FLAGS ?= --xla_backend_optimization_level=0
 ZOO_XLA_FLAGS = import os, runpy; runpy.run_path("zoo/backend.py")["configure_xla_cpu"](); \
 	print(os.environ.get("XLA_FLAGS", ""))
 MARKERS ?= not slow
 test: lint
-	@zoo_flags=$$($(BIN)/python -c '$(ZOO_XLA_FLAGS)'); \
+	@export ZOO_TEST_JAX_XLA_FLAGS="$$($(BIN)/python -c '$(ZOO_XLA_FLAGS)') $(TEST_XLA_FLAGS)"; \
 	for backend in $(BACKENDS); do \
-		(if [ $$backend = jax ]; then export XLA_FLAGS="$$zoo_flags $(TEST_XLA_FLAGS)"; fi; \
+		(if [ $$backend = jax ]; then export XLA_FLAGS="$$ZOO_TEST_JAX_XLA_FLAGS"; fi; \
 		KERAS_BACKEND=$$backend $(BIN)/python -m pytest -q -p no:cacheprovider --durations=15 \
 			-m "$(MARKERS)" >.test-$$backend.log 2>&1; echo $$? >.test-$$backend.status) & \
 	done; wait; failed=0; \

@@ -11,8 +11,21 @@ own, preparing a dataset with tf.data) runs in one backend's suite (``runs_on``,
 ``taking_turns``), the pieces it runs being tested on both.
 """
 
-import keras
-import pytest
+import atexit
+import os
+import shutil
+import tempfile
+
+# JAX compiles the same small models again and again across the tests (and in the
+# processes they start); a compilation cache for the session reuses what one test
+# compiled for the next. Set before JAX is imported; the user's own cache dir wins.
+if "JAX_COMPILATION_CACHE_DIR" not in os.environ:
+    os.environ["JAX_COMPILATION_CACHE_DIR"] = tempfile.mkdtemp(prefix="zoo-tests-jax-cache-")
+    atexit.register(shutil.rmtree, os.environ["JAX_COMPILATION_CACHE_DIR"], True)
+os.environ.setdefault("JAX_PERSISTENT_CACHE_MIN_COMPILE_TIME_SECS", "0")
+
+import keras  # noqa: E402
+import pytest  # noqa: E402
 
 import zoo
 
@@ -25,6 +38,16 @@ def data_dir(tmp_path_factory):
     path = tmp_path_factory.mktemp("tfds")
     zoo.data.load("digits", data_dir=path)
     return path
+
+
+def backend_env(backend: str) -> dict:
+    """This process's environment for a child process on ``backend``: a JAX child of
+    the TensorFlow suite gets the JAX suite's XLA flags (``make test`` passes them as
+    ZOO_TEST_JAX_XLA_FLAGS), so it compiles as quickly as the JAX suite does."""
+    env = {**os.environ, "KERAS_BACKEND": backend}
+    if backend == "jax" and "ZOO_TEST_JAX_XLA_FLAGS" in env:
+        env["XLA_FLAGS"] = env["ZOO_TEST_JAX_XLA_FLAGS"]
+    return env
 
 
 def check_figure(path, min_pixels: int = 100) -> None:

@@ -1,7 +1,6 @@
 """Auto-encoders, VAE and GAN: the references' shapes, training on both backends, saving
 across backends, image data, reconstructions, latent figures and the sample-quality score."""
 
-import os
 import subprocess
 import sys
 
@@ -9,7 +8,7 @@ import keras
 import numpy as np
 import pytest
 import tensorflow_datasets as tfds
-from conftest import fast_only
+from conftest import backend_env, fast_only
 from PIL import Image
 
 import zoo
@@ -234,7 +233,7 @@ def test_vae_and_gan_saved_here_load_on_the_other_backend(trained, digits, tmp_p
     models["gan"].save(tmp_path / "gan.keras")
     steps = int(models["gan"].optimizer.iterations)
     other = "jax" if keras.backend.backend() == "tensorflow" else "tensorflow"
-    env = {**os.environ, "KERAS_BACKEND": other}
+    env = backend_env(other)
     subprocess.run([sys.executable, "-c", LOAD_ON_OTHER, str(tmp_path)], env=env, check=True)
     for key in ("vae", "vae_decoder", "gan", "gan_discriminator"):
         np.testing.assert_allclose(np.load(tmp_path / f"o_{key}.npy"), arrays[key], atol=1e-5)

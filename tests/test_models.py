@@ -7,7 +7,7 @@ from pathlib import Path
 import keras
 import numpy as np
 import pytest
-from conftest import fast_only, runs_on
+from conftest import runs_on, taking_turns
 
 import zoo
 
@@ -69,7 +69,16 @@ def test_every_classifier_is_covered():
     assert set(REQUIRED) <= set(CLASSIFIERS)
 
 
-@pytest.mark.parametrize("name", fast_only(CLASSIFIERS, {"mlp", "cnn", "kth_cnn"}))
+# The fast tier checks a few on both backends; the rest take turns between the backends'
+# suites, within each family, so every family's layers run on both.
+FAST_CLASSIFIERS = ("mlp", "cnn", "kth_cnn")
+CLASSIFIER_CASES = [*FAST_CLASSIFIERS] + taking_turns(
+    [(name,) for name in CLASSIFIERS if name not in FAST_CLASSIFIERS],
+    group=lambda case: zoo.get_preset(case[0]).family,
+)
+
+
+@pytest.mark.parametrize("name", CLASSIFIER_CASES)
 def test_every_classifier_builds_predicts_trains_and_reloads(name, tmp_path):
     model = zoo.build(name)
     num_classes = describe_num_classes(name)

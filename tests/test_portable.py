@@ -12,6 +12,7 @@ from pathlib import Path
 import keras
 import numpy as np
 import pytest
+from conftest import backend_env
 
 import zoo
 from zoo import backend
@@ -88,7 +89,7 @@ def test_saved_models_load_with_plain_keras_on_either_backend(tmp_path, loader):
             expected[name] = keras.ops.convert_to_numpy(model(x, training=False))
     result = subprocess.run(
         [sys.executable, "-c", LOAD_WITHOUT_ZOO, str(tmp_path / "x.npy"), str(tmp_path)],
-        env={**os.environ, "KERAS_BACKEND": loader},
+        env=backend_env(loader),
         cwd=tmp_path,
         capture_output=True,
         text=True,

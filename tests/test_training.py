@@ -2,13 +2,13 @@
 
 import csv
 import json
-import os
 import subprocess
 import sys
 
 import keras
 import numpy as np
 import pytest
+from conftest import backend_env
 
 import zoo
 from zoo.cli import experiment
@@ -220,7 +220,7 @@ def test_keras_file_saved_here_loads_on_the_other_backend(digits, tmp_path):
         "m = keras.models.load_model(d + '/model.keras');"
         "np.save(d + '/y.npy', m.predict(np.load(d + '/x.npy'), verbose=0))"
     )
-    env = {**os.environ, "KERAS_BACKEND": other}
+    env = backend_env(other)
     subprocess.run([sys.executable, "-c", script, str(tmp_path)], env=env, check=True)
     np.testing.assert_allclose(
         np.load(tmp_path / "y.npy"), model.predict(images, verbose=0), atol=1e-5

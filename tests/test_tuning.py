@@ -40,6 +40,7 @@ def trial_values(directory):
 
 
 @pytest.mark.integration
+@runs_on("jax")  # the oracles do not depend on the backend; zoo.fit is tested on both
 def test_grid_enumerates_the_product(tmp_path, data_dir):
     space = tiny(hidden_units=[(8,), (16,)], optimizer=["adam", "sgd"])
     rows = tuning.run(space, "grid", directory=tmp_path / "g", data_dir=data_dir, **FAST)
@@ -56,6 +57,7 @@ def test_grid_enumerates_the_product(tmp_path, data_dir):
 
 
 @pytest.mark.integration
+@runs_on("jax")  # the oracles do not depend on the backend; zoo.fit is tested on both
 def test_one_at_a_time_varies_one_hyperparameter_per_trial(tmp_path, data_dir):
     space = tiny(hidden_units=[(8,), (16,)], optimizer=["adam", "sgd"])
     space = dataclasses.replace(space, values={**space.values, "batch_size": [32, 64]})
@@ -70,6 +72,7 @@ def test_one_at_a_time_varies_one_hyperparameter_per_trial(tmp_path, data_dir):
 
 
 @pytest.mark.integration
+@runs_on("tensorflow")  # the oracles do not depend on the backend; zoo.fit is tested on both
 def test_random_respects_max_trials(tmp_path, data_dir):
     rows = tuning.run(
         tiny(), "random", directory=tmp_path / "r", max_trials=2, data_dir=data_dir, **FAST
