@@ -195,7 +195,7 @@ def seeds_option(parser):
 
 def fmnist_mlp(ctx):
     rows = baseline(ctx, "mlp")
-    for searched in (MLP_LAYERS, MLP_GRID, MLP_DROPOUT):
+    for searched in ctx.variants([MLP_LAYERS, MLP_GRID, MLP_DROPOUT]):
         rows += search(ctx, *searched)
     return rows
 
@@ -328,7 +328,7 @@ CIFAR10_SEARCHES = [  # a search, and the reference's accuracy of its best on CI
 
 def cifar10_search(ctx):
     rows = []
-    for (space, name, tuner, _, _), best in CIFAR10_SEARCHES:
+    for (space, name, tuner, _, _), best in ctx.variants(CIFAR10_SEARCHES):
         rows += search(ctx, space, name, tuner, (best,), [])
     return rows
 
@@ -610,7 +610,7 @@ def test_split(source, is_folder) -> str:
 def draw_generative(ctx, out, part, models, fakes, test_x, test_y, class_names):
     """Reconstructions (Figure 9), latent traversals (Figures 10-13), walks and samples."""
     # The first test image of each class (with --quick, of the first and the last class).
-    first = {int(c): int(np.argmax(test_y == c)) for c in ctx.variants(np.unique(test_y))}
+    first = {int(c): int(np.argmax(test_y == c)) for c in ctx.variants(np.unique(test_y), quick=2)}
     shown = test_x[list(first.values())]
     encoders = {name: m for name, m in models.items() if name != "GAN"}
     plots.plot_image_grid(
@@ -619,7 +619,7 @@ def draw_generative(ctx, out, part, models, fakes, test_x, test_y, class_names):
         row_labels=["original", *encoders],
         col_labels=[class_names[c] for c in first],
     )
-    values = np.array(ctx.variants(list(TRAVERSAL)))
+    values = np.array(ctx.variants(list(TRAVERSAL), quick=2))
     labels = [f"{v:+.1f}" for v in values]
     a, b = part.vae_coords
     plots.plot_image_grid(
@@ -641,7 +641,7 @@ def draw_generative(ctx, out, part, models, fakes, test_x, test_y, class_names):
         col_labels=labels,
     )
     plots.plot_image_grid(
-        np.stack([ctx.variants(list(images[:SHOWN])) for images in fakes.values()]),
+        np.stack([ctx.variants(list(images[:SHOWN]), quick=2) for images in fakes.values()]),
         out / "samples.png",
         row_labels=list(fakes),
         title="samples from random latent points",

@@ -13,8 +13,9 @@ Every subcommand takes --epochs, --batch-size, --dataset (a set of the same kind
 stands in, e.g. fashion_mnist for cifar10; images are resized to what the models
 take), --out, --seed, --data-dir and --quick; ``all`` runs every subcommand in turn.
 --quick is a smoke run of one epoch on a few mock examples (``tfds.testing.mock_data``),
-and of only the first and last of a step's variants (``Context.variants``), so it runs
-anywhere in seconds; its numbers mean nothing. A dataset that is neither
+of only the first of a step's variants (``Context.variants``) and with a run's history,
+confusion matrix and per-class accuracy as its figures, so it runs anywhere in seconds;
+its numbers mean nothing. A dataset that is neither
 prepared nor downloadable stops the subcommand before any training, with the data
 layer's message.
 
@@ -52,6 +53,9 @@ from zoo.models import registry
 from zoo.training import set_seed
 
 QUICK_EXAMPLES = 48  # mock examples per split in --quick mode
+# --quick draws the figures of a run that need no second pass of the model (predictions
+# and t-SNE run it again, and on JAX compile it again).
+QUICK_FIGURES = ("history", "confusion_matrix", "per_class_accuracy")
 COLUMNS = ("experiment", "metric", "reference", "zoo", "dataset", "epochs", "minutes", "backend")
 
 
@@ -121,10 +125,14 @@ class Context:
                 return size
         return registry.get_preset(preset).batch_size if preset else None
 
-    def variants(self, items: list) -> list:
+    def variants(self, items: list, quick: int = 1) -> list:
         """``items`` (a step's variants, settings, ...), or in --quick mode only the first
-        and the last: the smoke run stays seconds long and still tries two settings."""
-        return [items[0], items[-1]] if self.quick and len(items) > 2 else list(items)
+        (``quick=2``: the first and the last, for what a figure compares): a smoke run
+        trains one model a step, in seconds."""
+        items = list(items)
+        if not self.quick or len(items) <= quick:
+            return items
+        return [items[0], items[-1]] if quick == 2 else items[:quick]
 
     def data_options(self, **options) -> dict:
         """``zoo.data.load`` options: the step's image size and --data-dir, then ``options``."""
@@ -185,6 +193,7 @@ class Context:
             seed=seed,
             overwrite=self.args.overwrite,
             verbose=self.args.verbose,
+            figures=QUICK_FIGURES if self.quick else experiment.FIGURES,
         )
         summary = json.loads((directory / "report.json").read_text())
         row = self.row(

@@ -9,6 +9,7 @@ everything a report needs into one directory:
     out/report.txt    the same, readable
     out/summary.txt   the model summary (layers, shapes, parameters)
     out/figures/      history, confusion matrix, per-class accuracy, predictions, t-SNE
+                      (``figures``: which of them)
 
 A clock model (``clock_*``) is scored by its common-sense error instead, with a grid
 of clocks read and an error histogram for figures.
@@ -28,6 +29,8 @@ from zoo.evaluation import Report, evaluate
 from zoo.figures import plots, write_summary
 from zoo.models.registry import Preset, get_preset
 from zoo.training import fit, set_seed
+
+FIGURES = ("history", "confusion_matrix", "per_class_accuracy", "predictions", "tsne")
 
 
 def prepare(
@@ -85,6 +88,7 @@ def run(
     seed: int | None = None,
     overwrite: bool = False,
     verbose="auto",
+    figures=FIGURES,
 ) -> Report | clock.ClockReport:
     """Train ``model`` on ``dataset``, evaluate it on the test split, write report and figures.
 
@@ -94,8 +98,14 @@ def run(
     ``data_options`` has its own) and the fit; for the same initial weights,
     ``zoo.set_seed(seed)`` before building ``model`` (``run_preset`` does). ``tsne_layer``
     defaults to the layer feeding the head. A finished run in ``out`` is evaluated
-    again, not retrained, unless ``overwrite``.
+    again, not retrained, unless ``overwrite``. ``figures``: which of ``FIGURES`` to
+    draw (a clock model's are its history, predictions and errors).
     """
+    unknown = set(figures) - set(FIGURES)
+    if unknown:
+        raise ValueError(
+            f"Unknown figures {sorted(unknown)}; valid: {FIGURES}. Received: {figures}"
+        )
     out = Path(out)
     data_options = {"seed": seed, **(data_options or {})}
     spec = zoo_data.info(dataset, data_options.get("data_dir"))
@@ -141,19 +151,25 @@ def run(
     )
     (out / "report.txt").write_text(text)
 
-    figures = out / "figures"
-    plots.plot_history(history, figures / "history.png")
+    drawn = out / "figures"
+    if "history" in figures:
+        plots.plot_history(history, drawn / "history.png")
     if reads_clocks:
-        plots.plot_clock_predictions(model, test, figures / "predictions.png")
-        plots.plot_clock_errors(report, figures / "errors.png")
+        if "predictions" in figures:
+            plots.plot_clock_predictions(model, test, drawn / "predictions.png")
+        plots.plot_clock_errors(report, drawn / "errors.png")
         print(f"{text}\nReport and figures in {out}/")
         return report
-    plots.plot_confusion_matrix(report, figures / "confusion_matrix.png")
-    plots.plot_per_class_accuracy(report, figures / "per_class_accuracy.png")
-    plots.plot_predictions(model, test, figures / "predictions.png", class_names=class_names)
-    layer = tsne_layer or _layer_before_head(model)
-    tsne_path = figures / f"tsne_{layer}.png"
-    plots.plot_tsne(model, test, layer, tsne_path, class_names=class_names, **shown)
+    if "confusion_matrix" in figures:
+        plots.plot_confusion_matrix(report, drawn / "confusion_matrix.png")
+    if "per_class_accuracy" in figures:
+        plots.plot_per_class_accuracy(report, drawn / "per_class_accuracy.png")
+    if "predictions" in figures:
+        plots.plot_predictions(model, test, drawn / "predictions.png", class_names=class_names)
+    if "tsne" in figures:
+        layer = tsne_layer or _layer_before_head(model)
+        tsne_path = drawn / f"tsne_{layer}.png"
+        plots.plot_tsne(model, test, layer, tsne_path, class_names=class_names, **shown)
     print(text)
     print(f"Report and figures in {out}/")
     return report
