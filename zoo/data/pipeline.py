@@ -177,7 +177,7 @@ def batched(
         if shuffle:
             ds = ds.shuffle(_SHUFFLE_BUFFER, seed=seed, reshuffle_each_iteration=True)
         ds = ds.batch(batch_size, drop_remainder, num_parallel_calls=tf.data.AUTOTUNE)
-        ds = ds.map(finish, num_parallel_calls=calls)
+        ds = ds.map(_plain(finish), num_parallel_calls=calls)
     return ds.prefetch(tf.data.AUTOTUNE)
 
 
@@ -250,6 +250,13 @@ def resolve_classes(spec, classes):
     return tuple(ids)
 
 
+def _plain(function):
+    """``function`` for ``Dataset.map`` as it is written: its branches are on Python
+    values, so AutoGraph's rewriting of it (most of the time it takes to set up a
+    pipeline) is skipped."""
+    return tf.autograph.experimental.do_not_convert(function)
+
+
 def _examples(builder, split, size, class_ids, native_shape):
     """Decoded (uint8 image, int32 label) pairs: filtered, renumbered, resized."""
     ds = builder.as_dataset(split=split, as_supervised=True, shuffle_files=False)
@@ -265,7 +272,7 @@ def _examples(builder, split, size, class_ids, native_shape):
             x = resize_uint8(x, size, antialias)
         return x, tf.cast(y, tf.int32 if y.dtype.is_integer else tf.float32)
 
-    return ds.map(convert, num_parallel_calls=tf.data.AUTOTUNE)
+    return ds.map(_plain(convert), num_parallel_calls=tf.data.AUTOTUNE)
 
 
 def _normalizer(normalize, mean, std, channels, stats):
@@ -390,5 +397,5 @@ def _in_memory_batches(
     # One fresh seed per pass over the data: a new order every epoch, and the same
     # sequence of orders for the same ``seed``.
     seeds = tf.data.Dataset.random(seed=seed, rerandomize_each_iteration=True).take(1)
-    ds = seeds.flat_map(chunks).map(gather, num_parallel_calls=calls).unbatch()
+    ds = seeds.flat_map(_plain(chunks)).map(_plain(gather), num_parallel_calls=calls).unbatch()
     return ds.apply(tf.data.experimental.assert_cardinality(full + (rest > 0)))
