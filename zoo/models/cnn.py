@@ -33,6 +33,7 @@ def build_cnn(
     batch_norm=False,
     batch_norm_position: str = "before_activation",
     batch_norm_momentum: float = common.KERAS_BATCH_NORM_MOMENTUM,
+    batch_norm_epsilon: float = common.KERAS_BATCH_NORM_EPSILON,
     conv_dropout=0.0,
     global_pool: str = "flatten",
     dense_units=(128,),
@@ -49,13 +50,16 @@ def build_cnn(
 
     ``batch_norm`` follows each conv (or the convs a per-layer list says);
     ``dense_batch_norm`` each hidden dense layer (COSC420 A1 puts it after the first
-    dense layer only: ``(True, False)``), both with ``batch_norm_momentum`` (0.9 in the
-    presets of references written in PyTorch) and before the activation, or after it
+    dense layer only: ``(True, False)``), both with ``batch_norm_momentum`` and
+    ``batch_norm_epsilon`` (PyTorch's 0.9 and 1e-5 in the presets of references written in
+    PyTorch) and before the activation, or after it
     with ``batch_norm_position="after_activation"`` (KTH P3). ``last_conv_activation=False``
     leaves the last conv linear (KTH P3's third conv goes straight to its max-pool).
     ``conv_dropout`` comes after a layer's pooling, ``dense_dropout`` after each
     hidden dense layer. ``pool_activation`` follows each pooling layer (LeNet-5's
-    subsampling layers end in a sigmoid). ``l1``/``l2`` regularise every kernel.
+    subsampling layers end in a sigmoid). ``l1``/``l2`` regularise every kernel;
+    ``kernel_initializer="torch"`` initialises every layer as PyTorch's nn.Conv2d and
+    nn.Linear do.
     ``include_top=False`` leaves out the ``head`` layer: the model outputs the last
     hidden features, as a backbone for other heads (the clock models).
     """
@@ -88,7 +92,7 @@ def build_cnn(
         common.check_rate("dense_dropout", r)
         for r in common.per_layer("dense_dropout", dense_dropout, m)
     ]
-    common.check_rate("batch_norm_momentum", batch_norm_momentum)
+    common.check_batch_norm(batch_norm_momentum, batch_norm_epsilon)
     common.check_choice("batch_norm_position", batch_norm_position, common.BATCH_NORM_POSITIONS)
     common.check_choice("activation", activation, common.ACTIVATIONS)
     if pool_activation is not None:
@@ -96,9 +100,7 @@ def build_cnn(
     common.check_choice("global_pool", global_pool, ("flatten", "avg", "max"))
     common.check_choice("kernel_initializer", kernel_initializer, common.INITIALIZERS)
     _check_spatial(input_shape, kernels, strides, paddings, pools, pool_size, name)
-    weights = dict(
-        kernel_initializer=kernel_initializer, kernel_regularizer=common.regularizer(l1, l2)
-    )
+    regularizer = common.regularizer(l1, l2)
 
     inputs = keras.Input(input_shape, name="images")
     x = inputs
@@ -107,13 +109,21 @@ def build_cnn(
     ):
         x = common.layer_norm_activation(
             functools.partial(
-                layers.Conv2D, f, k, strides=s, padding=p, name=f"conv{i}", **weights
+                layers.Conv2D,
+                f,
+                k,
+                strides=s,
+                padding=p,
+                name=f"conv{i}",
+                kernel_regularizer=regularizer,
+                **common.weight_initializers(kernel_initializer, x.shape[-1] * k * k),
             ),
             x,
             activation if act else None,
             batch_norm=bn,
             position=batch_norm_position,
             momentum=batch_norm_momentum,
+            epsilon=batch_norm_epsilon,
         )
         if pool:
             pool_layer = MaxPooling2D if pooling == "max" else layers.AveragePooling2D
@@ -136,12 +146,20 @@ def build_cnn(
             batch_norm=bn,
             batch_norm_position=batch_norm_position,
             batch_norm_momentum=batch_norm_momentum,
+            batch_norm_epsilon=batch_norm_epsilon,
             dropout=rate,
             name=f"dense{i}",
-            **weights,
+            kernel_initializer=kernel_initializer,
+            kernel_regularizer=regularizer,
         )
     if include_top:
-        x = common.classifier_head(x, num_classes, output_activation, **weights)
+        x = common.classifier_head(
+            x,
+            num_classes,
+            output_activation,
+            kernel_initializer=kernel_initializer,
+            kernel_regularizer=regularizer,
+        )
     return keras.Model(inputs, x, name=name)
 
 

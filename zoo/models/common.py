@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import math
 from collections.abc import Sequence
 
 import keras
@@ -18,6 +19,7 @@ INITIALIZERS = (
     "lecun_normal",
     "random_normal",
     "random_uniform",
+    "torch",
 )
 # PyTorch's default slope, which the reference reports trained with.
 LEAKY_RELU_SLOPE = 0.01
@@ -54,13 +56,43 @@ def check_rate(name: str, value: float) -> float:
 # serve at test time; a short run or a small dataset evaluates half-settled ones.
 KERAS_BATCH_NORM_MOMENTUM = 0.99
 TORCH_BATCH_NORM_MOMENTUM = 0.9
+# BatchNormalization's epsilon: Keras's default, and PyTorch's BatchNorm1d/2d ``eps``.
+KERAS_BATCH_NORM_EPSILON = 1e-3
+TORCH_BATCH_NORM_EPSILON = 1e-5
 # Where a layer's BatchNormalization goes: before its activation (the usual place), or
 # after it (KTH P3: "after each activation function").
 BATCH_NORM_POSITIONS = ("before_activation", "after_activation")
 
 
-def batch_norm_layer(name: str, momentum: float):
-    return layers.BatchNormalization(momentum=momentum, name=name)
+def batch_norm_layer(name: str, momentum: float, epsilon: float = KERAS_BATCH_NORM_EPSILON):
+    return layers.BatchNormalization(momentum=momentum, epsilon=epsilon, name=name)
+
+
+def check_batch_norm(momentum: float, epsilon: float) -> None:
+    check_rate("batch_norm_momentum", momentum)
+    if not epsilon > 0:
+        raise ValueError(
+            "`batch_norm_epsilon` must be > 0 (it keeps the division by the standard "
+            f"deviation finite). Received: batch_norm_epsilon={epsilon!r}"
+        )
+
+
+def weight_initializers(kind: str, fan_in: int) -> dict:
+    """The ``kernel_initializer`` and ``bias_initializer`` of a Dense or Conv2D layer whose
+    units each see ``fan_in`` inputs (a Conv2D's: in_channels * kernel height * width).
+
+    ``"torch"`` is PyTorch's default for nn.Linear and nn.Conv2d, ``kaiming_uniform_(a=
+    sqrt(5))`` and a bias of the same bound: both uniform in +-1/sqrt(fan_in). Keras's own
+    initializers keep Keras's zero bias. Both are stock Keras initializers, so a saved
+    model opens without the zoo.
+    """
+    if kind != "torch":
+        return {"kernel_initializer": kind}
+    bound = 1 / math.sqrt(fan_in)
+    return {
+        "kernel_initializer": keras.initializers.VarianceScaling(1 / 3, "fan_in", "uniform"),
+        "bias_initializer": keras.initializers.RandomUniform(-bound, bound),
+    }
 
 
 def check_non_negative(name: str, value: float) -> float:
@@ -122,7 +154,14 @@ def fused(kind: str, batch_norm: bool) -> str | None:
 
 
 def layer_norm_activation(
-    make_layer, x, activation: str | None, *, batch_norm: bool, position: str, momentum: float
+    make_layer,
+    x,
+    activation: str | None,
+    *,
+    batch_norm: bool,
+    position: str,
+    momentum: float,
+    epsilon: float = KERAS_BATCH_NORM_EPSILON,
 ):
     """``make_layer(activation=...)`` (a Conv2D or Dense) on ``x``, then its BatchNorm and
     ``activation`` (None: none) in ``position``'s order. The activation is computed
@@ -132,11 +171,11 @@ def layer_norm_activation(
     layer = make_layer(activation=inside)
     x = layer(x)
     if bn_first:
-        x = batch_norm_layer(f"{layer.name}_bn", momentum)(x)
+        x = batch_norm_layer(f"{layer.name}_bn", momentum, epsilon)(x)
     if activation and not inside:
         x = activation_layer(activation, name=f"{layer.name}_act")(x)
     if batch_norm and not bn_first:
-        x = batch_norm_layer(f"{layer.name}_bn", momentum)(x)
+        x = batch_norm_layer(f"{layer.name}_bn", momentum, epsilon)(x)
     return x
 
 
@@ -149,18 +188,22 @@ def dense_block(
     dropout: float,
     name: str,
     batch_norm_momentum: float = KERAS_BATCH_NORM_MOMENTUM,
+    batch_norm_epsilon: float = KERAS_BATCH_NORM_EPSILON,
     batch_norm_position: str = "before_activation",
+    kernel_initializer: str = "glorot_uniform",
     **options,
 ):
     """Dense -> (BatchNorm) -> activation -> (Dropout), the hidden layer of MLPs and CNN heads
     (BatchNorm after the activation with ``batch_norm_position="after_activation"``)."""
+    weights = weight_initializers(kernel_initializer, x.shape[-1])
     x = layer_norm_activation(
-        functools.partial(layers.Dense, units, name=name, **options),
+        functools.partial(layers.Dense, units, name=name, **weights, **options),
         x,
         activation,
         batch_norm=batch_norm,
         position=batch_norm_position,
         momentum=batch_norm_momentum,
+        epsilon=batch_norm_epsilon,
     )
     if dropout:
         x = layers.Dropout(dropout, name=f"{name}_dropout")(x)
@@ -179,7 +222,13 @@ def generate(network, n_or_noise, seed=0, batch_size: int = 256) -> np.ndarray:
     return np.asarray(network.predict(np.asarray(z, np.float32), batch_size=batch_size, verbose=0))
 
 
-def classifier_head(x, num_classes: int, output_activation: str | None, **dense_options):
+def classifier_head(
+    x,
+    num_classes: int,
+    output_activation: str | None,
+    kernel_initializer: str = "glorot_uniform",
+    **dense_options,
+):
     """The output layer every classifier shares: a Dense layer named ``head``.
 
     The softmax is computed inside it, which lets Keras's cross-entropy work from
@@ -187,5 +236,10 @@ def classifier_head(x, num_classes: int, output_activation: str | None, **dense_
     still return float32 probabilities. ``output_activation=None`` returns logits.
     """
     return layers.Dense(
-        num_classes, activation=output_activation, dtype="float32", name="head", **dense_options
+        num_classes,
+        activation=output_activation,
+        dtype="float32",
+        name="head",
+        **weight_initializers(kernel_initializer, x.shape[-1]),
+        **dense_options,
     )(x)

@@ -20,6 +20,7 @@ def build_mlp(
     dropout=0.0,
     batch_norm: bool = False,
     batch_norm_momentum: float = common.KERAS_BATCH_NORM_MOMENTUM,
+    batch_norm_epsilon: float = common.KERAS_BATCH_NORM_EPSILON,
     output_activation: str | None = "softmax",
     name: str = "mlp",
 ) -> keras.Model:
@@ -27,6 +28,7 @@ def build_mlp(
 
     ``dropout`` is one rate for every hidden layer or one rate per layer; ``l1``
     and ``l2`` regularise every kernel, the head's included (IDL A2's grid).
+    ``kernel_initializer="torch"`` initialises every layer as PyTorch's nn.Linear does.
     """
     input_shape = tuple(input_shape)
     if not input_shape or not all(isinstance(d, int) and d > 0 for d in input_shape):
@@ -36,7 +38,7 @@ def build_mlp(
     rates = common.per_layer("dropout", dropout, len(units))
     for rate in rates:
         common.check_rate("dropout", rate)
-    common.check_rate("batch_norm_momentum", batch_norm_momentum)
+    common.check_batch_norm(batch_norm_momentum, batch_norm_epsilon)
     common.check_choice("activation", activation, common.ACTIVATIONS)
     common.check_choice("kernel_initializer", kernel_initializer, common.INITIALIZERS)
     dense_options = dict(
@@ -53,6 +55,7 @@ def build_mlp(
             batch_norm=batch_norm,
             dropout=rate,
             batch_norm_momentum=batch_norm_momentum,
+            batch_norm_epsilon=batch_norm_epsilon,
             name=f"dense{i}",
             **dense_options,
         )

@@ -6,8 +6,13 @@ Each preset is data: a ``description``, its ``source``, and the options of each 
 (``zoo.fit``'s, with ``epochs``) and ``evaluate`` (``zoo.evaluate``'s).
 """
 
-from zoo.models.common import TORCH_BATCH_NORM_MOMENTUM  # the PyTorch references' BN
-from zoo.models.presets.mlp import CV1_DATA, CV1_FIT, IDL_DATA, IDL_FIT  # shared stages
+from zoo.models.presets.mlp import (  # shared stages, the PyTorch references' layers
+    CV1_DATA,
+    CV1_FIT,
+    IDL_DATA,
+    IDL_FIT,
+    TORCH_LAYERS,
+)
 
 #: The Fashion-MNIST time-to-accuracy recipes' training: one-cycle AdamW, label smoothing.
 RECIPE_FIT = {
@@ -29,7 +34,7 @@ KTH = {
     "last_conv_activation": False,
     "dense_units": (512,),
     "batch_norm_position": "after_activation",
-    "batch_norm_momentum": TORCH_BATCH_NORM_MOMENTUM,
+    **TORCH_LAYERS,
 }
 #: KTH P3's data (Section 1): inputs in [-0.5, 0.5]; unshuffled, as a PyTorch DataLoader
 #: is by default (Section 4.3 tries shuffling as a variant).
@@ -131,7 +136,7 @@ PRESETS = {
         # reference cites for the details: tanh after C1, C3, C5 and F6, a sigmoid after
         # the S2 and S4 subsampling (here average pooling, without its trainable scale).
         "model": {
-            "batch_norm_momentum": TORCH_BATCH_NORM_MOMENTUM,
+            **TORCH_LAYERS,
             "input_shape": (32, 32, 3),
             "num_classes": 100,
             "filters": (6, 16, 120),
@@ -155,7 +160,7 @@ PRESETS = {
             "num_classes": 10,
             "filters": (16, 32, 64, 128, 256),
             "batch_norm": True,
-            "batch_norm_momentum": TORCH_BATCH_NORM_MOMENTUM,
+            **TORCH_LAYERS,
             "dense_units": (128, 512),
             "dense_batch_norm": (True, False),
         },

@@ -6,6 +6,17 @@ Each preset is data: a ``description``, its ``source``, and the options of each 
 (``zoo.fit``'s, with ``epochs``) and ``evaluate`` (``zoo.evaluate``'s).
 """
 
+from zoo.models.common import TORCH_BATCH_NORM_EPSILON, TORCH_BATCH_NORM_MOMENTUM
+
+#: The references written in PyTorch name neither their batch norm's settings nor their
+#: layers' initialisation, so both are PyTorch's defaults: BatchNorm2d's momentum and eps,
+#: nn.Linear's and nn.Conv2d's weights and biases (Keras's: 0.99, 1e-3, Glorot, zeros).
+TORCH_BATCH_NORM = {
+    "batch_norm_momentum": TORCH_BATCH_NORM_MOMENTUM,
+    "batch_norm_epsilon": TORCH_BATCH_NORM_EPSILON,
+}
+TORCH_LAYERS = {**TORCH_BATCH_NORM, "kernel_initializer": "torch"}
+
 #: IDL A2 trains its Fashion-MNIST models for at most 50 epochs with early stopping and
 #: names neither a batch size nor a patience, so both are Keras's: model.fit's batch of 32
 #: and EarlyStopping()'s patience 0, which stops at the first epoch without a better
@@ -60,7 +71,12 @@ PRESETS = {
     "cv1_mlp": {
         "description": "CV1's CIFAR-100 baseline MLP: one hidden layer of 1024 ReLU units.",
         "source": "CV1, Section 1.1 and Table 1",
-        "model": {"input_shape": (32, 32, 3), "num_classes": 100, "hidden_units": (1024,)},
+        "model": {
+            "input_shape": (32, 32, 3),
+            "num_classes": 100,
+            "hidden_units": (1024,),
+            **TORCH_LAYERS,
+        },
         "data": CV1_DATA,
         "fit": CV1_FIT,
     },
@@ -68,7 +84,12 @@ PRESETS = {
         "description": "CV1's tuned MLP: three hidden layers of 1024 ReLU units, flips, "
         "rotations, resized crops.",
         "source": "CV1, Sections 1.7-1.8 and Table 3 (0.2563)",
-        "model": {"input_shape": (32, 32, 3), "num_classes": 100, "hidden_units": (1024,) * 3},
+        "model": {
+            "input_shape": (32, 32, 3),
+            "num_classes": 100,
+            "hidden_units": (1024,) * 3,
+            **TORCH_LAYERS,
+        },
         # Section 1.8 lists no Normalize for the tuned MLP (it does for the tuned CNN), so
         # its images stay in [0, 1], as PyTorch's ToTensor leaves them. The reference
         # gives no crop scale and Keras has no RandomResizedCrop: this is the zoo's

@@ -5,7 +5,9 @@ Each preset is data: a ``description``, its ``source``, and the options of each 
 (``zoo.fit``'s, with ``epochs``) and ``evaluate`` (``zoo.evaluate``'s).
 """
 
-from zoo.models.common import TORCH_BATCH_NORM_MOMENTUM  # the PyTorch references' BN
+# PyTorch's BN; the convs keep He et al.'s initialisation, the builder's (CMU HW1 says it
+# tried "nn.init" without naming one).
+from zoo.models.presets.mlp import TORCH_BATCH_NORM
 
 #: Both depths train alike: SGD with momentum, cosine decay from 0.1, 100 epochs.
 CIFAR_FIT = {
@@ -21,14 +23,14 @@ PRESETS = {
     "resnet20": {
         "description": "ResNet-20 for 32x32 images (0.27M parameters), from scratch.",
         "source": "CMU HW1, part 3 (>= 60% on CIFAR-100)",
-        "model": {"depth": 20, "batch_norm_momentum": TORCH_BATCH_NORM_MOMENTUM},
+        "model": {"depth": 20, **TORCH_BATCH_NORM},
         "data": {"batch_size": 128},
         "fit": CIFAR_FIT,
     },
     "resnet56": {
         "description": "ResNet-56 for 32x32 images (0.86M parameters), from scratch.",
         "source": "CMU HW1, part 3 (>= 60% on CIFAR-100)",
-        "model": {"depth": 56, "batch_norm_momentum": TORCH_BATCH_NORM_MOMENTUM},
+        "model": {"depth": 56, **TORCH_BATCH_NORM},
         "data": {"batch_size": 128},
         "fit": CIFAR_FIT,
     },
