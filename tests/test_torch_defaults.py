@@ -9,6 +9,7 @@ import math
 import keras
 import numpy as np
 import pytest
+from conftest import runs_on
 
 import zoo
 
@@ -49,6 +50,7 @@ def fan_in(layer) -> int:
 
 
 @pytest.mark.parametrize("name, options", TORCH_CASES)
+@runs_on("tensorflow")  # layer configs: the same on both backends; the draws run on both
 def test_pytorch_references_presets_take_pytorchs_batch_norm_and_initialisation(name, options):
     model = zoo.build(name, **options)
     norms = batch_norms(model)
@@ -133,6 +135,7 @@ def test_keras_default_presets_are_the_idl_a2_ones_and_the_families():
 
 
 @pytest.mark.parametrize("name", KERAS_DEFAULT_PRESETS)
+@runs_on("tensorflow")  # layer configs: the same on both backends; the draws run on both
 def test_idl_a2_and_family_presets_keep_keras_defaults(name):
     model = zoo.build(name, batch_norm=True)
     for layer in weighted_layers(model):
