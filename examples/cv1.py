@@ -399,12 +399,7 @@ def architecture(ctx):
         ("tuned", "Figure 11", tuned),
         ("transfer", "Figure 20", zoo.transfer(tuned, len(STL10_CLASSES))),
     ]
-    rows = []
-    for name, figure, model in models:
-        zoo.plots.draw_architecture(model, ctx.out / name)
-        trainable = sum(int(np.prod(w.shape)) for w in model.trainable_weights)
-        row = ctx.row(f"{name} ({figure})", trainable, metric="trainable parameters", epochs=0)
-        rows.append(row)
+    rows = [ctx.architecture(name, model, figure) for name, figure, model in models]
     zoo.plots.plot_results(rows, ctx.out / "parameters.png", title="trainable parameters")
     return rows
 

@@ -411,15 +411,10 @@ ARCHITECTURES = [
 
 
 def architecture(ctx):
-    rows = []
-    for preset, figure, reference in ARCHITECTURES:
-        model = zoo.build(preset)
-        plots.draw_architecture(model, ctx.out / preset)
-        trainable = sum(int(np.prod(w.shape)) for w in model.trainable_weights)
-        name = f"{preset} ({figure})"
-        metric = "trainable parameters"
-        rows.append(ctx.row(name, trainable, reference=reference, metric=metric, epochs=0))
-    return rows
+    return [
+        ctx.architecture(preset, zoo.build(preset), figure, reference)
+        for preset, figure, reference in ARCHITECTURES
+    ]
 
 
 # Task 3, Table 10 and Figures 9-13: epochs and latent coordinates (the reference counts

@@ -49,6 +49,7 @@ from zoo.cli import experiment, handin
 from zoo.data import sources
 from zoo.evaluation.tables import markdown_table
 from zoo.figures import plots
+from zoo.figures.architecture import draw_architecture
 from zoo.models import registry
 from zoo.training import set_seed
 
@@ -206,6 +207,16 @@ class Context:
             seconds=summary["train_seconds"],
         )
         return model, report, row
+
+    def architecture(self, name: str, model: keras.Model, figure: str, reference=None) -> dict:
+        """Draw ``model`` in ``out/name`` (``zoo.plots.draw_architecture``) and return its
+        row: its trainable parameters beside the reference's, labelled with ``figure``."""
+        draw_architecture(model, self.out / name)
+        trainable = registry.trainable_parameters(model)
+        label = f"{name} ({figure})"
+        return self.row(
+            label, trainable, reference=reference, metric="trainable parameters", epochs=0
+        )
 
     def plot_histories(self, rows: list[dict], name: str = "loss.png", metric: str = "loss"):
         """``metric`` per epoch of every trained row's run (``out/<experiment>/run``), one

@@ -6,10 +6,9 @@ import argparse
 import ast
 from pathlib import Path
 
-import numpy as np
-
 import zoo
 from zoo.cli import experiment
+from zoo.models import registry
 
 
 def parse_assignments(pairs) -> dict:
@@ -29,7 +28,7 @@ def parse_assignments(pairs) -> dict:
 def list_models() -> None:
     for name in zoo.list_models():
         model = zoo.build(name)
-        trainable = sum(int(np.prod(w.shape)) for w in model.trainable_weights)
+        trainable = registry.trainable_parameters(model)
         print(f"{name:18s} {trainable:>11,d}  {zoo.get_preset(name).description}")
 
 

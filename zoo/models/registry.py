@@ -12,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 import fnmatch
 import inspect
+import math
 from collections.abc import Callable, Mapping
 from types import MappingProxyType
 
@@ -137,6 +138,11 @@ def describe(name: str) -> dict:
         if p.default is not inspect.Parameter.empty
     }
     return {**defaults, **preset.model}
+
+
+def trainable_parameters(model: keras.Model) -> int:
+    """The number of trainable weights in ``model`` (the count the references' tables give)."""
+    return sum(math.prod(weight.shape) for weight in model.trainable_weights)
 
 
 def build(name: str, /, **options) -> keras.Model:
