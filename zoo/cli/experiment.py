@@ -113,8 +113,9 @@ def run(
     class_names = [spec.class_names[i] for i in ids] if ids else spec.class_names
     if seed is not None:
         set_seed(seed)
-    shown = {"verbose": verbose}  # the bars of reading, evaluating and t-SNE too
-    train, val, test = zoo_data.load_splits(dataset, validation=validation, **shown, **data_options)
+    train, val, test = zoo_data.load_splits(
+        dataset, validation=validation, verbose=verbose, **data_options
+    )
     history = fit(
         model,
         train,
@@ -128,9 +129,11 @@ def run(
     seconds = history.train_seconds
     reads_clocks = isinstance(model.layers[-1], clock.ClockOutput)
     report = (
-        clock.evaluate(model, test, **shown)
+        clock.evaluate(model, test, verbose=verbose)
         if reads_clocks
-        else evaluate(model, test, class_names=class_names, **shown, **(evaluate_options or {}))
+        else evaluate(
+            model, test, class_names=class_names, verbose=verbose, **(evaluate_options or {})
+        )
     )
 
     summary = {
@@ -169,7 +172,7 @@ def run(
     if "tsne" in figures:
         layer = tsne_layer or _layer_before_head(model)
         tsne_path = drawn / f"tsne_{layer}.png"
-        plots.plot_tsne(model, test, layer, tsne_path, class_names=class_names, **shown)
+        plots.plot_tsne(model, test, layer, tsne_path, class_names=class_names, verbose=verbose)
     print(text)
     print(f"Report and figures in {out}/")
     return report

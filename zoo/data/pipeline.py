@@ -320,10 +320,9 @@ def _read_all(ds, what, verbose):
     """The (images, labels) of ``ds`` as two tensors, read once; a bar when that takes
     more than one chunk (a read of one chunk is over in a moment)."""
     batches = ds.batch(READ_CHUNK)
-    if count(batches) == 1:
-        verbose = 0
+    total = count(batches)
     title = f"Reading {what} into memory"
-    parts = list(progress(batches, count(batches), verbose=verbose, title=title))
+    parts = list(progress(batches, total, verbose=0 if total == 1 else verbose, title=title))
     if not parts:
         raise ValueError(f"The {what} has no examples (after any class filter).")
     return tuple(tf.concat(column, axis=0) for column in zip(*parts))
