@@ -2,13 +2,17 @@
 the figure options, a message that says what to install without pydot or Graphviz, and
 the text summary that always works."""
 
+import os
+import shutil
 from pathlib import Path
 
 import keras
 import pytest
+from conftest import runs_on
 from keras.src.utils import model_visualization
 
 import zoo
+from zoo.figures.architecture import INSTALL
 
 
 def tiny_model():
@@ -88,3 +92,38 @@ def test_scripts_fall_back_to_text(tmp_path, without_pydot, capsys):
     assert path == tmp_path / "tiny.txt" and "conv1" in path.read_text()
     line = capsys.readouterr().out
     assert "pip install pydot" in line and str(path) in line
+
+
+@pytest.fixture
+def graphviz():
+    """Skips where pydot or Graphviz's ``dot`` is missing; CI installs both and sets
+    ZOO_REQUIRE_GRAPHVIZ, so there a missing one fails instead."""
+    missing = [
+        name
+        for name, found in (("pydot", model_visualization.pydot), ("dot", shutil.which("dot")))
+        if not found
+    ]
+    if missing:
+        reason = f"{' and '.join(missing)} not installed ({INSTALL})"
+        if os.environ.get("ZOO_REQUIRE_GRAPHVIZ"):
+            pytest.fail(reason + " but ZOO_REQUIRE_GRAPHVIZ is set.")
+        pytest.skip(reason)
+
+
+@runs_on("tensorflow")  # Graphviz draws the same graph from either backend's model
+def test_graphviz_draws_a_preset_in_every_format(tmp_path, graphviz, figure):
+    png = zoo.plots.plot_architecture("lenet5", tmp_path / "lenet5.png")
+    figure(png, min_pixels=200)
+    svg = zoo.plots.plot_architecture("lenet5", tmp_path / "lenet5", format="svg").read_text()
+    layers = [layer.name for layer in zoo.build("lenet5").layers]
+    assert all(f">{name}" in svg for name in layers), svg[:500]
+    assert "(None, 28, 28, 6)" in svg  # the shapes show by default
+    pdf = zoo.plots.plot_architecture("lenet5", tmp_path / "lenet5", format="pdf").read_bytes()
+    assert pdf.startswith(b"%PDF") and b"/FontFile" in pdf  # fonts embedded
+
+
+@runs_on("tensorflow")
+def test_scripts_draw_nested_models_with_graphviz(tmp_path, graphviz):
+    path = zoo.plots.draw_architecture("clock_multihead", tmp_path / "clock.svg")
+    svg = path.read_text()
+    assert path.suffix == ".svg" and "backbone" in svg and ">conv1" in svg and ">hour" in svg
