@@ -138,6 +138,35 @@ def test_augment_keeps_shapes_and_changes_images(data_dir):
     assert crop.shape == plain.shape and np.abs(crop - plain).mean() > 0.01
 
 
+def torchvision_sharpness(images, factor):
+    """torchvision's adjust_sharpness on float images (N, H, W, C) in 0..255, written out:
+    the interior blended with its 3x3 smoothing by ``factor``; its border is left as is."""
+    kernel = np.array([[1, 1, 1], [1, 5, 1], [1, 1, 1]], "float64") / 13
+    h, w = images.shape[1:3]
+    smooth = images.astype("float64").copy()
+    smooth[:, 1:-1, 1:-1] = sum(
+        kernel[i, j] * images[:, i : h - 2 + i, j : w - 2 + j] for i in range(3) for j in range(3)
+    )
+    return np.clip(factor * images + (1 - factor) * smooth, 0, 255)
+
+
+def test_sharpen_is_torchvisions_and_reaches_every_split(data_dir):
+    options = dict(data_dir=data_dir, shuffle=False, batch_size=64, normalize=None)
+    plain, _ = next(iter(zoo.data.load("digits", "test", **options)))
+    for factor in (0.0, 2.0):
+        sharp, _ = next(iter(zoo.data.load("digits", "test", sharpen=factor, **options)))
+        want = torchvision_sharpness(np.asarray(plain), factor)
+        np.testing.assert_allclose(np.asarray(sharp)[:, 1:-1, 1:-1], want[:, 1:-1, 1:-1], atol=1e-3)
+    same, _ = next(iter(zoo.data.load("digits", "test", sharpen=1, **options)))
+    np.testing.assert_array_equal(same, plain)
+    splits = zoo.data.load_splits("digits", sharpen=2.0, **options)
+    unsharpened = zoo.data.load_splits("digits", **options)
+    for sharp, flat in zip(splits, unsharpened):
+        assert np.abs(next(iter(sharp))[0] - next(iter(flat))[0]).mean() > 1  # train, val, test
+    with pytest.raises(ValueError, match=r"a number in \[0, 2\].*Received: sharpen=3"):
+        zoo.data.load("digits", sharpen=3, data_dir=data_dir)
+
+
 def test_erasing_changes_a_patch_and_shifts_alone_skip_zoom_and_shear(data_dir):
     options = dict(data_dir=data_dir, shuffle=False, batch_size=64, normalize=None)
     plain, _ = next(iter(zoo.data.load("digits", **options)))

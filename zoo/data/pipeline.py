@@ -33,6 +33,7 @@ def load(
     std=None,
     classes=None,
     augment=None,
+    sharpen=None,
     balance=False,
     shuffle=None,
     seed=None,
@@ -50,7 +51,9 @@ def load(
     per-channel ``(x - mean) / std`` with ``mean``/``std`` in [0, 1] units (computed
     from the train split when not given), None -> raw 0..255. ``classes`` keeps those
     labels (ints or names), renumbered 0.. in the order given. ``augment`` is a list
-    of names from ``zoo.data.augment.NAMES`` or a dict name -> strength or options.
+    of names from ``zoo.data.augment.NAMES`` or a dict name -> strength or options, for
+    this split; ``sharpen``, torchvision's sharpness factor (2 sharpens, 0 blurs), is
+    applied to every split (``load_splits`` passes it to all three), before ``augment``.
     ``balance`` tops every class up to the largest with augmented copies of its own
     images. ``seed`` fixes the shuffled orders and the augmentation, epoch by epoch
     (augmentation then runs one chunk at a time). ``cache=False`` streams the split
@@ -71,6 +74,7 @@ def load(
         raise ValueError(f"mean and std need normalize='standardize'. Received: {normalize!r}")
     size = _check_image_size(image_size)
     specs = aug.parse(augment)
+    sharpener = aug.sharpener(sharpen)
     spec = sources.info(name, data_dir)
     if spec.label_feature != "label" and (classes is not None or balance):
         raise ValueError(
@@ -110,6 +114,8 @@ def load(
 
     def finish(x, y, is_copy=None):
         x = tf.cast(x, tf.float32)
+        if sharpener is not None:
+            x = sharpener(x, training=True)  # a fixed factor: the same on every split
         if copy_augmenters:
             x = tf.where(is_copy[:, None, None, None], aug.apply(x, copy_augmenters), x)
         else:
