@@ -389,8 +389,8 @@ def test_the_train_command_repeats_with_a_seed_and_does_not_retrain(tmp_path, ca
     from zoo.cli.commands import main
 
     def train(out):
-        command = "train mlp --dataset digits --epochs 2 --seed 3 --verbose 0 --out"
-        main([*command.split(), str(out)])
+        command = "train mlp --dataset digits --epochs 2 --seed 3 --verbose 0 --figures history"
+        main([*command.split(), "--out", str(out)])
         return json.loads((out / "report.json").read_text())
 
     first, again, other = train(tmp_path / "a"), train(tmp_path / "a"), train(tmp_path / "b")
@@ -401,6 +401,7 @@ def test_the_train_command_repeats_with_a_seed_and_does_not_retrain(tmp_path, ca
     assert other == first  # a second run with the same seed: the same numbers
     histories = [(tmp_path / name / "run" / "history.csv").read_text() for name in "ab"]
     assert histories[0] == histories[1]
+    assert [path.name for path in (tmp_path / "a" / "figures").iterdir()] == ["history.png"]
 
 
 def labels_dataset(y, x=None):

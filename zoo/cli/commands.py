@@ -59,6 +59,7 @@ def train(args) -> None:
         seed=args.seed,
         overwrite=args.overwrite,
         verbose=args.verbose,
+        figures=args.figures,
     )
 
 
@@ -83,6 +84,15 @@ def main(argv=None) -> None:
     train_parser.add_argument("--out", type=Path, help="default: runs/MODEL-DATASET")
     train_parser.add_argument(
         "--overwrite", action="store_true", help="train again over a finished run in --out"
+    )
+    train_parser.add_argument(
+        "--figures",
+        nargs="*",
+        choices=experiment.FIGURES,
+        default=experiment.FIGURES,
+        metavar="NAME",
+        help=f"the figures to draw (default: all of {', '.join(experiment.FIGURES)}; none "
+        "when given no names)",
     )
     train_parser.add_argument("--set", nargs="*", metavar="KEY=VALUE", help="model options")
     train_parser.add_argument("--fit", nargs="*", metavar="KEY=VALUE", help="zoo.fit options")
