@@ -245,7 +245,7 @@ def grains(ctx) -> list[str]:
 
 def cnn(ctx):
     rows = []
-    for grain in grains(ctx):
+    for grain in ctx.variants(grains(ctx)):
         classes = coarse_classes(ctx) if grain == "coarse" else None
         rows.append(train_cnn(ctx, grain, classes, REFERENCE_ACCURACY[grain]))
     return rows
@@ -253,7 +253,7 @@ def cnn(ctx):
 
 def wider(ctx):
     rows = []
-    for grain in grains(ctx):
+    for grain in ctx.variants(grains(ctx)):
         classes = coarse_classes(ctx) if grain == "coarse" else None
         model_options = {"filters": WIDER_FILTERS}
         rows.append(train_cnn(ctx, grain, classes, WIDER_ACCURACY[grain], model_options))

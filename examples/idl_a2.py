@@ -202,7 +202,7 @@ def fmnist_mlp(ctx):
 
 def fmnist_cnn(ctx):
     rows = baseline(ctx, "cnn")
-    for searched in (CNN_ARCHITECTURE, CNN_TUNING):
+    for searched in ctx.variants([CNN_ARCHITECTURE, CNN_TUNING]):
         rows += search(ctx, *searched)
     return rows
 

@@ -85,16 +85,19 @@ def runs_on(backend: str):
     )
 
 
-def taking_turns(cases, group=lambda case: None):
+def taking_turns(cases, group=lambda case: None, on_jax=()):
     """``cases`` (tuples of arguments, the first naming the case) as integration params
     that take turns between the backends' suites, within each ``group(case)``: each case
-    runs once per ``make test``, and every group with two cases or more on both backends."""
+    runs once per ``make test``, and every group with two cases or more on both backends.
+    The cases named in ``on_jax`` run in the JAX suite (deep networks, which XLA compiles
+    unoptimised in a fraction of the time TensorFlow takes to trace them); each other case
+    goes to the backend with fewer of its group so far."""
     seen: dict = {}
     params = []
     for case in cases:
-        key = group(case)
-        backend = BACKENDS[seen.get(key, 0) % len(BACKENDS)]
-        seen[key] = seen.get(key, 0) + 1
+        counts = seen.setdefault(group(case), dict.fromkeys(BACKENDS, 0))
+        backend = "jax" if case[0] in on_jax else min(BACKENDS, key=counts.get)
+        counts[backend] += 1
         params.append(
             pytest.param(
                 *case,

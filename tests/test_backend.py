@@ -7,6 +7,7 @@ import sys
 import keras
 import numpy as np
 import pytest
+from conftest import runs_on
 
 import zoo
 from zoo.backend import YNNPACK_OFF
@@ -103,6 +104,7 @@ def xla_flags_after_import(env):
 
 
 @pytest.mark.integration
+@runs_on("jax")  # processes of their own, which set the flags whatever the backend
 def test_import_turns_ynnpack_off_unless_the_user_set_xla_flags():
     env = {k: v for k, v in os.environ.items() if k != "XLA_FLAGS"}
     assert xla_flags_after_import(env) == YNNPACK_OFF

@@ -4,6 +4,7 @@ import json
 
 import keras
 import pytest
+from conftest import runs_on
 
 import zoo
 from benchmarks import flops, suite
@@ -67,6 +68,7 @@ def test_time_to_accuracy_figure_with_and_without_points_near_the_targets(tmp_pa
 
 
 @pytest.mark.integration
+@runs_on("tensorflow")  # tf.data alone, the same on every backend
 def test_pipeline_benchmark_smoke_rows(data_dir):
     result = pipeline_benchmark.run(smoke=True, data_dir=data_dir)
     variants = {(row["kind"], row["variant"]) for row in result["rows"]}
@@ -111,6 +113,7 @@ def test_feeds_benchmark_times_the_pipeline_against_arrays(data_dir):
 
 
 @pytest.mark.integration
+@runs_on("tensorflow")  # precise BN and the checks are tested on both in test_training.py
 def test_trust_benchmark_times_precise_bn_and_the_data_checks(data_dir):
     from benchmarks import trust
 

@@ -75,6 +75,7 @@ FAST_CLASSIFIERS = ("mlp", "cnn", "kth_cnn")
 CLASSIFIER_CASES = [*FAST_CLASSIFIERS] + taking_turns(
     [(name,) for name in CLASSIFIERS if name not in FAST_CLASSIFIERS],
     group=lambda case: zoo.get_preset(case[0]).family,
+    on_jax=("resnet", "resnet20", "resnet56"),
 )
 
 
