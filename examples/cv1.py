@@ -377,13 +377,18 @@ def build_tuned(ctx, dataset, classes):
 def train_on_classes(ctx, model, dataset, name, classes, reference=None, sharpen=None):
     """Train and score ``model`` on ``classes`` of ``dataset`` (all when None), its every
     split sharpened by ``sharpen`` (torchvision's factor) when given."""
-    data_options = {**CV1_NORMALIZE, "augment": TUNED_AUGMENT, "classes": classes}
+    data_options = {
+        **CV1_NORMALIZE,
+        "augment": TUNED_AUGMENT,
+        "classes": classes,
+        "sharpen": sharpen,
+    }
     _, _, row = ctx.train(
         model,
         name,
         reference=reference,
         dataset=dataset,
-        data_options={**data_options, "sharpen": sharpen},
+        data_options=data_options,
         **tuned_fit(),
     )
     return {**row, "classes": model.outputs[0].shape[-1], "gap": generalization_gap(ctx.out / name)}

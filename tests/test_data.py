@@ -163,8 +163,19 @@ def test_sharpen_is_torchvisions_and_reaches_every_split(data_dir):
     unsharpened = zoo.data.load_splits("digits", **options)
     for sharp, flat in zip(splits, unsharpened):
         assert np.abs(next(iter(sharp))[0] - next(iter(flat))[0]).mean() > 1  # train, val, test
-    with pytest.raises(ValueError, match=r"a number in \[0, 2\].*Received: sharpen=3"):
-        zoo.data.load("digits", sharpen=3, data_dir=data_dir)
+    standardized = zoo.data.load(
+        "digits",
+        sharpen=2.0,
+        normalize="standardize",
+        shuffle=False,
+        batch_size=2048,
+        data_dir=data_dir,
+    )
+    x = np.asarray(next(iter(standardized))[0])  # the whole train split, sharpened
+    assert abs(x.mean()) < 1e-3 and abs(x.std() - 1) < 1e-3  # its own mean and std
+    for bad in (3, True):
+        with pytest.raises(ValueError, match=rf"a number in \[0, 2\].*Received: sharpen={bad}"):
+            zoo.data.load("digits", sharpen=bad, data_dir=data_dir)
 
 
 def test_erasing_changes_a_patch_and_shifts_alone_skip_zoom_and_shear(data_dir):

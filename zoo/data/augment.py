@@ -131,13 +131,15 @@ def sharpener(factor) -> keras.layers.Layer | None:
     (None for ``factor`` None or 1): 0 blurs, 1 keeps the image, 2 sharpens it. Keras's
     RandomSharpness blends with the same 3x3 smoothing kernel by ``factor / 2``, and at a
     fixed factor draws nothing; unlike torchvision it smooths the border pixels too."""
-    if factor is None or factor == 1:
+    if factor is None:
         return None
     if isinstance(factor, bool) or not isinstance(factor, (int, float)) or not 0 <= factor <= 2:
         raise ValueError(
             "sharpen is torchvision's sharpness factor, a number in [0, 2] (1 leaves the "
             f"images as they are). Received: sharpen={factor!r}"
         )
+    if factor == 1:
+        return None
     return keras.layers.RandomSharpness((factor / 2, factor / 2), value_range=_RANGE)
 
 

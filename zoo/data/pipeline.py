@@ -103,7 +103,7 @@ def load(
         mean,
         std,
         channels,
-        lambda: _train_stats(builder, train_split, size, ids, verbose),
+        lambda: _train_stats(builder, train_split, size, ids, sharpen, verbose),
     )
     augmenters = aug.layers(specs, channels=channels, seed=seed)
     copy_augmenters = []
@@ -300,12 +300,26 @@ def _normalizer(normalize, mean, std, channels, stats):
     return lambda x: (x / 255.0 - mean) / std
 
 
-def _train_stats(builder, split, size, class_ids, verbose):
-    """Per-channel mean and std of the train ``split`` in [0, 1] units, cached per process."""
-    key = (builder.name, split, size, class_ids, str(builder.data_dir), sources.is_mocked())
+def _train_stats(builder, split, size, class_ids, sharpen, verbose):
+    """Per-channel mean and std of the train ``split`` in [0, 1] units, after ``sharpen``
+    (what the normalization sees), cached per process."""
+    key = (
+        builder.name,
+        split,
+        size,
+        class_ids,
+        sharpen,
+        str(builder.data_dir),
+        sources.is_mocked(),
+    )
     if key not in _STATS:
         ds = _examples(builder, split, size, class_ids, builder.info.features["image"].shape)
         batches = ds.map(lambda x, y: x).batch(1024)
+        sharpener = aug.sharpener(sharpen)
+        if sharpener is not None:
+            batches = batches.map(
+                _plain(lambda x: sharpener(tf.cast(x, tf.float32), training=True))
+            )
         title = f"Measuring the mean and std of split {split!r} of '{builder.name}'"
         total = total_sq = 0.0
         pixels = 0
