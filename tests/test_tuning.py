@@ -124,6 +124,30 @@ def test_killed_search_resumes_without_rerunning(tmp_path, data_dir):
     assert "4 of 4 trials completed" in result.stdout
 
 
+@pytest.mark.parametrize("tuner", search.TUNERS)
+def test_a_save_cut_short_leaves_a_search_that_resumes(tmp_path, monkeypatch, tuner):
+    """A kill while the tuner or oracle writes its JSON keeps the file it had."""
+    first = search.make_tuner(tiny(), tuner, directory=tmp_path, dataset="digits")
+    trial = first.oracle.create_trial("tuner0")  # trial_*/trial.json, oracle.json
+    first.save()
+
+    def killed_mid_write(path, text, *args, **kwargs):
+        with open(path, "w") as f:
+            f.write(text[: len(text) // 2])
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(Path, "write_text", killed_mid_write)
+    for save in (first.save, lambda: first.oracle.create_trial("tuner1")):
+        with pytest.raises(KeyboardInterrupt):
+            save()
+    monkeypatch.undo()
+    again = search.make_tuner(tiny(), tuner, directory=tmp_path, dataset="digits")
+    assert list(again.oracle.trials) == [trial.trial_id]
+    assert (
+        again.oracle.trials[trial.trial_id].hyperparameters.values == trial.hyperparameters.values
+    )
+
+
 def children_by_tuner_id(parent: int) -> dict[str, int]:
     """The KERASTUNER_TUNER_ID of each child process of ``parent``, read from /proc."""
     found = {}

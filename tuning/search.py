@@ -77,6 +77,12 @@ class ZooTuner(kt.Tuner):
         while not (servicer.stop_triggered and oracle_chief.exit_chief(self.oracle)):
             time.sleep(CHIEF_POLL_SECONDS)  # The server serves until the process exits.
 
+    def save(self):
+        """As KerasTuner's, through ``oracles.write_json`` (see there)."""
+        if not self._is_worker():
+            self.oracle.save()
+        oracles.write_json(self._get_tuner_fname(), self.get_state())
+
     def run_trial(self, trial, *args, **kwargs):
         kwargs.setdefault("run_dir", os.path.join(self.get_trial_dir(trial.trial_id), "run"))
         return super().run_trial(trial, *args, **kwargs)
@@ -183,7 +189,7 @@ def make_tuner(
     if tuner == "grid":
         oracle = oracles.ResumableGridSearchOracle(max_trials=max_trials, **common)
     elif tuner == "random":
-        oracle = kt.oracles.RandomSearchOracle(max_trials=max_trials or 10, **common)
+        oracle = oracles.RandomSearchOracle(max_trials=max_trials or 10, **common)
     else:
         oracle = oracles.OneAtATimeOracle(max_trials=max_trials, **common)
     oracle._display = SearchDisplay(oracle)  # KerasTuner's has no total, nor time left
@@ -278,9 +284,7 @@ def claim_directory(directory: Path, marker: dict) -> None:
             f"marked as this one ({MARKER} is missing). Use another --dir. Received: {marker}"
         )
     else:
-        tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_text(json.dumps(marker, indent=2))
-        tmp.replace(path)
+        oracles.write_json(path, marker)
 
 
 def is_worker() -> bool:
