@@ -40,6 +40,25 @@ def data_dir(tmp_path_factory):
     return path
 
 
+@pytest.fixture
+def traced_steps_run_eagerly():
+    """On TensorFlow, Keras's train, test and predict steps run op by op for one test
+    (``tf.config.run_functions_eagerly``): for the tests that run whole scripts, whose
+    quick runs train a few batches of each model, so tracing each step costs more than
+    running it. The compiled steps of every family are tested in test_models,
+    test_generative and test_training; on JAX nothing changes (op by op is slower there)."""
+    if keras.backend.backend() != "tensorflow":
+        yield
+        return
+    import tensorflow as tf
+
+    tf.config.run_functions_eagerly(True)
+    try:
+        yield
+    finally:
+        tf.config.run_functions_eagerly(False)
+
+
 def backend_env(backend: str) -> dict:
     """This process's environment for a child process on ``backend``: a JAX child of
     the TensorFlow suite gets the JAX suite's XLA flags (``make test`` passes them as
@@ -85,18 +104,23 @@ def runs_on(backend: str):
     )
 
 
-def taking_turns(cases, group=lambda case: None, on_jax=()):
+def taking_turns(cases, group=lambda case: None, on_jax=(), jax_share=0.5):
     """``cases`` (tuples of arguments, the first naming the case) as integration params
     that take turns between the backends' suites, within each ``group(case)``: each case
     runs once per ``make test``, and every group with two cases or more on both backends.
     The cases named in ``on_jax`` run in the JAX suite (deep networks, which XLA compiles
-    unoptimised in a fraction of the time TensorFlow takes to trace them); each other case
-    goes to the backend with fewer of its group so far."""
+    unoptimised in a fraction of the time TensorFlow takes to trace them); of the others,
+    about ``jax_share`` of each group go to the JAX suite (the second case first), the
+    rest to the TensorFlow one."""
+    shares = {"tensorflow": 1 - jax_share, "jax": jax_share}
     seen: dict = {}
     params = []
     for case in cases:
         counts = seen.setdefault(group(case), dict.fromkeys(BACKENDS, 0))
-        backend = "jax" if case[0] in on_jax else min(BACKENDS, key=counts.get)
+        if case[0] in on_jax:
+            backend = "jax"
+        else:
+            backend = min(BACKENDS, key=lambda b: counts[b] / shares[b])
         counts[backend] += 1
         params.append(
             pytest.param(

@@ -51,7 +51,9 @@ def check_file(path: Path):
 
 
 @pytest.mark.parametrize("name", taking_turns([(name,) for name in TUTORIALS]))
-def test_quick_run_writes_its_report_and_figures(name, tmp_path, data_dir, monkeypatch):
+def test_quick_run_writes_its_report_and_figures(
+    name, tmp_path, data_dir, monkeypatch, traced_steps_run_eagerly
+):
     out = tmp_path / "out"
     run_quick(name, out, data_dir, monkeypatch)
     for relative in TUTORIALS[name]:
