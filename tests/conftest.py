@@ -43,9 +43,9 @@ def data_dir(tmp_path_factory):
 @pytest.fixture
 def traced_steps_run_eagerly():
     """On TensorFlow, Keras's train, test and predict steps run op by op for one test
-    (``tf.config.run_functions_eagerly``): for the tests that run whole scripts, whose
-    quick runs train a few batches of each model, so tracing each step costs more than
-    running it. The compiled steps of every family are tested in test_models,
+    (``tf.config.run_functions_eagerly``): for the tests that run whole scripts or
+    searches, which train a few batches of each model, so tracing each step costs more
+    than running it. The compiled steps of every family are tested in test_models,
     test_generative and test_training; on JAX nothing changes (op by op is slower there)."""
     if keras.backend.backend() != "tensorflow":
         yield

@@ -2,13 +2,10 @@
 
 import csv
 import json
-import subprocess
-import sys
 
 import keras
 import numpy as np
 import pytest
-from conftest import backend_env
 
 import zoo
 from zoo.cli import experiment
@@ -205,26 +202,6 @@ def test_transfer_needs_a_head():
         zoo.transfer(model, 2)
     with pytest.raises(ValueError, match="num_classes"):
         zoo.transfer(small_cnn(), 1)
-
-
-@pytest.mark.integration
-def test_keras_file_saved_here_loads_on_the_other_backend(digits, tmp_path):
-    model = small_cnn(batch_norm=True, dense_batch_norm=True)
-    zoo.fit(model, digits[0].take(5), epochs=1, run_dir=tmp_path / "run", verbose=0)
-    images, _ = next(iter(digits[1].as_numpy_iterator()))
-    np.save(tmp_path / "x.npy", images)
-    model.save(tmp_path / "model.keras")
-    other = "jax" if keras.backend.backend() == "tensorflow" else "tensorflow"
-    script = (
-        "import sys, keras, numpy as np, zoo; d = sys.argv[1];"  # zoo registers its layers
-        "m = keras.models.load_model(d + '/model.keras');"
-        "np.save(d + '/y.npy', m.predict(np.load(d + '/x.npy'), verbose=0))"
-    )
-    env = backend_env(other)
-    subprocess.run([sys.executable, "-c", script, str(tmp_path)], env=env, check=True)
-    np.testing.assert_allclose(
-        np.load(tmp_path / "y.npy"), model.predict(images, verbose=0), atol=1e-5
-    )
 
 
 def test_step_decay_on_data_of_unknown_length(tmp_path):

@@ -1,13 +1,20 @@
-"""tuning/: spaces, oracles, resumption, distributed mode and errors, on tiny digits MLPs."""
+"""tuning/: spaces, oracles, resumption, distributed mode and errors, on tiny digits MLPs.
+
+The searches in this process run in the TensorFlow suite with Keras's steps op by op
+(conftest's ``traced_steps_run_eagerly``): they test the oracles and the results, which
+do not depend on the backend; zoo.fit's compiled steps are tested on both in test_training.
+"""
 
 import contextlib
 import dataclasses
 import itertools
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -15,6 +22,7 @@ import pytest
 from conftest import runs_on
 
 import tuning
+from tuning import __main__ as command
 from tuning import hypermodel, references, search, spaces
 from tuning.__main__ import main
 
@@ -40,8 +48,8 @@ def trial_values(directory):
 
 
 @pytest.mark.integration
-@runs_on("jax")  # the oracles do not depend on the backend; zoo.fit is tested on both
-def test_grid_enumerates_the_product(tmp_path, data_dir):
+@runs_on("tensorflow")  # see the docstring
+def test_grid_enumerates_the_product(tmp_path, data_dir, traced_steps_run_eagerly):
     space = tiny(hidden_units=[(8,), (16,)], optimizer=["adam", "sgd"])
     rows = tuning.run(space, "grid", directory=tmp_path / "g", data_dir=data_dir, **FAST)
     found = sorted((r["hidden_units"], r["optimizer"]) for r in trial_values(tmp_path / "g"))
@@ -57,8 +65,10 @@ def test_grid_enumerates_the_product(tmp_path, data_dir):
 
 
 @pytest.mark.integration
-@runs_on("jax")  # the oracles do not depend on the backend; zoo.fit is tested on both
-def test_one_at_a_time_varies_one_hyperparameter_per_trial(tmp_path, data_dir):
+@runs_on("tensorflow")  # see the docstring
+def test_one_at_a_time_varies_one_hyperparameter_per_trial(
+    tmp_path, data_dir, traced_steps_run_eagerly
+):
     space = tiny(hidden_units=[(8,), (16,)], optimizer=["adam", "sgd"])
     space = dataclasses.replace(space, values={**space.values, "batch_size": [32, 64]})
     tuning.run(space, "oneatatime", directory=tmp_path / "o", data_dir=data_dir, **FAST)
@@ -72,8 +82,8 @@ def test_one_at_a_time_varies_one_hyperparameter_per_trial(tmp_path, data_dir):
 
 
 @pytest.mark.integration
-@runs_on("tensorflow")  # the oracles do not depend on the backend; zoo.fit is tested on both
-def test_random_respects_max_trials(tmp_path, data_dir):
+@runs_on("tensorflow")  # see the docstring
+def test_random_respects_max_trials(tmp_path, data_dir, traced_steps_run_eagerly):
     rows = tuning.run(
         tiny(), "random", directory=tmp_path / "r", max_trials=2, data_dir=data_dir, **FAST
     )
@@ -225,9 +235,9 @@ def test_distributed_search_outlives_a_killed_worker(tmp_path, data_dir):
     assert len((out / "results.csv").read_text().strip().splitlines()) == 1 + 4  # a row a trial
 
 
-@pytest.mark.integration
+@pytest.mark.slow  # the launcher's part runs in make test, with stand-ins (below)
 @runs_on("tensorflow")  # processes of their own: see conftest
-def test_a_dead_chief_stops_the_workers_with_a_message(tmp_path, data_dir):
+def test_a_dead_chief_stops_the_workers_of_a_real_search(tmp_path, data_dir):
     out = tmp_path / "d"
     proc = start_distributed(out, data_dir, epochs=2)
     try:
@@ -241,6 +251,68 @@ def test_a_dead_chief_stops_the_workers_with_a_message(tmp_path, data_dir):
     assert proc.returncode == 1
     assert "the tuning chief exited with code -9, so the workers were stopped" in stderr
     assert not alive
+
+
+# A chief that serves the oracle's port and workers that wait (or exit with the code they
+# are given): the launcher's watching of its processes, without each one starting a search.
+STAND_IN = """
+import os, socket, sys, time
+if os.environ["KERASTUNER_TUNER_ID"] == "chief":
+    server = socket.create_server(("127.0.0.1", int(os.environ["KERASTUNER_ORACLE_PORT"])))
+elif len(sys.argv) > 1:
+    sys.exit(int(sys.argv[1]))
+time.sleep(120)
+"""
+
+
+def launch_stand_ins(monkeypatch, tmp_path, *worker_exit):
+    """``python -m tuning run smoke --workers 2`` in a thread, with stand-ins for the chief
+    and the workers; returns the thread and a dict that gets its exit code."""
+    stand_in = [sys.executable, "-c", STAND_IN, *map(str, worker_exit)]
+    monkeypatch.setattr(command, "child_command", lambda argv: stand_in)
+    monkeypatch.setattr(command, "POLL_SECONDS", 0.05)
+    argv = ["run", "smoke", "--workers", "2", "--dir", str(tmp_path / "s")]
+    result = {}
+    thread = threading.Thread(target=lambda: result.update(code=main(argv)), daemon=True)
+    thread.start()
+    return thread, result
+
+
+def gone(pid: int) -> bool:
+    return not Path(f"/proc/{pid}").exists()
+
+
+@runs_on("tensorflow")  # processes of their own: see conftest
+def test_a_dead_chief_stops_the_workers_with_a_message(tmp_path, monkeypatch, capsys):
+    thread, result = launch_stand_ins(monkeypatch, tmp_path)
+    deadline = time.monotonic() + 60
+    while set(children := children_by_tuner_id(os.getpid())) != {"chief", "worker0", "worker1"}:
+        assert thread.is_alive() and time.monotonic() < deadline, children
+        time.sleep(0.05)
+    os.kill(children["chief"], signal.SIGKILL)
+    thread.join(timeout=30)
+    assert result["code"] == 1
+    message = "the tuning chief exited with code -9, so the workers were stopped"
+    assert message in capsys.readouterr().err
+    assert gone(children["worker0"]) and gone(children["worker1"])
+
+
+@runs_on("tensorflow")  # processes of their own: see conftest
+def test_a_worker_that_keeps_failing_stops_the_search(tmp_path, monkeypatch, capsys):
+    thread, result = launch_stand_ins(monkeypatch, tmp_path, 3)
+    thread.join(timeout=60)
+    assert result["code"] == 1
+    err = capsys.readouterr().err
+    limit = command.MAX_RESTARTS
+    found = re.search(rf"error: (worker\d) failed {limit + 1} times \(last exit code 3\)", err)
+    assert found, err
+    for restart in range(1, limit + 1):  # each restart said so, under the same id
+        assert (
+            f"{found[1]} exited with code 3; starting it again under the same id to finish its "
+            f"trial (restart {restart} of {limit})"
+        ) in err
+    assert "stopping the search. Run the same command to resume it." in err
+    assert children_by_tuner_id(os.getpid()) == {}  # the chief was stopped too
 
 
 # ---- bad input ------------------------------------------------------------------------

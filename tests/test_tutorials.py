@@ -50,7 +50,9 @@ def check_file(path: Path):
         assert data.startswith(ZIP), f"{path.name} is not a saved Keras model"
 
 
-@pytest.mark.parametrize("name", taking_turns([(name,) for name in TUTORIALS]))
+# One tutorial runs in the JAX suite, which compiles its models; the others in the
+# TensorFlow suite, op by op (conftest's traced_steps_run_eagerly), in less time.
+@pytest.mark.parametrize("name", taking_turns([(name,) for name in TUTORIALS], jax_share=0.2))
 def test_quick_run_writes_its_report_and_figures(
     name, tmp_path, data_dir, monkeypatch, traced_steps_run_eagerly
 ):

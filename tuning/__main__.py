@@ -131,7 +131,7 @@ def _distributed(args, argv) -> int:
         raise ValueError(f"--workers must be >= 0. Received: {args.workers}")
     spaces.get(args.space)
     search.check_tuner(args.tuner)
-    child = [sys.executable, "-m", "tuning", *_without_workers(argv)]
+    child = child_command(_without_workers(argv))
     port = search.free_port()
     env = {**os.environ, "KERASTUNER_ORACLE_IP": "127.0.0.1", "KERASTUNER_ORACLE_PORT": str(port)}
     gpus = visible_gpus()
@@ -258,6 +258,11 @@ def _wait_until_listening(chief, env, port) -> None:
                 os.environ.pop(key, None)
             else:
                 os.environ[key] = value
+
+
+def child_command(argv) -> list[str]:
+    """The command line of the chief and of each worker: this command without --workers."""
+    return [sys.executable, "-m", "tuning", *argv]
 
 
 def _without_workers(argv) -> list[str]:
