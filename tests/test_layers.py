@@ -13,7 +13,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 LAYERS = [
-    ["zoo.errors", "zoo.backend", "zoo.progress"],
+    ["zoo.errors", "zoo.backend", "zoo.progress", "zoo.saving"],
     ["zoo.data"],
     ["zoo.models"],
     ["zoo.training"],

@@ -40,6 +40,7 @@ import keras
 import numpy as np
 from keras import ops
 
+from zoo import saving
 from zoo.figures import plots
 from zoo.progress import progress
 
@@ -174,7 +175,7 @@ class LatentModel(keras.Model):
         return cls(**config)
 
 
-@keras.saving.register_keras_serializable(package="zoo")
+@saving.serializable
 class TenStepDenoiser(LatentModel):
     """COSC420 A1's denoiser: 10 cumulative noise levels, 10 denoising steps; the UNet maps
     the latent of noise level k to that of level k-1."""
@@ -237,7 +238,7 @@ SeedDenoiser = TenStepDenoiser  # old name; removed in a later release
 keras.saving.get_custom_objects()["zoo>SeedDenoiser"] = TenStepDenoiser
 
 
-@keras.saving.register_keras_serializable(package="zoo")
+@saving.serializable
 class Diffusion(LatentModel):
     """A denoising diffusion model (noise prediction, cosine schedule, DDIM sampling).
 

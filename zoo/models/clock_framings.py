@@ -26,6 +26,7 @@ import math
 import keras
 from keras import ops
 
+from zoo import saving
 from zoo.errors import did_you_mean
 
 DIAL = 720  # minutes on a 12-hour dial
@@ -120,7 +121,7 @@ def _framing_config(obj) -> dict:
     return {name: getattr(obj, name) for name in names}
 
 
-@keras.saving.register_keras_serializable(package="zoo")
+@saving.serializable
 class ClockOutput(keras.layers.Layer):
     """The framing's output activation, on the head's logits; float32 under mixed precision.
 
@@ -157,7 +158,7 @@ class ClockOutput(keras.layers.Layer):
         return {**super().get_config(), **_framing_config(self)}
 
 
-@keras.saving.register_keras_serializable(package="zoo")
+@saving.serializable
 class ClockLoss(keras.losses.Loss):
     """The framing's loss on labels given as times in minutes.
 
@@ -188,7 +189,7 @@ class ClockLoss(keras.losses.Loss):
         return {**super().get_config(), **_framing_config(self)}
 
 
-@keras.saving.register_keras_serializable(package="zoo")
+@saving.serializable
 class ClockError(keras.metrics.MeanMetricWrapper):
     """Mean common-sense error in minutes of the decoded predictions."""
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 import keras
 from keras import layers, ops
 
+from zoo import saving
 from zoo.models import common, train_steps
 from zoo.models.layers import Conv2DTranspose
 
@@ -26,7 +27,7 @@ def dcgan_optimizer():
     return keras.optimizers.Adam(learning_rate=2e-4, beta_1=0.5)
 
 
-@keras.saving.register_keras_serializable(package="zoo")
+@saving.serializable
 class GAN(keras.Model):
     """A generator ``noise -> images`` and a discriminator ``images -> logit``.
 

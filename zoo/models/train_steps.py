@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import keras
 
+from zoo import saving
+
 
 def value_and_grad(fn, values, *args):
     """``loss, aux, grads`` of ``fn(values, *args) -> (loss, aux)`` with respect to ``values``.
@@ -76,7 +78,7 @@ def _run(model, args, step, training):
     return logs, tuple([scope.get_current_value(v) for v in variables] for variables in groups)
 
 
-@keras.saving.register_keras_serializable(package="zoo")
+@saving.serializable
 class OptimizerPair(keras.optimizers.Optimizer):
     """The discriminator's and the generator's optimizers, seen by ``fit`` as one.
 

@@ -16,12 +16,13 @@ import math
 import keras
 from keras import layers, ops
 
+from zoo import saving
 from zoo.models import common
 from zoo.models.autoencoder import conv_stack
 from zoo.models.layers import Conv2DTranspose, MaxPooling2D
 
 
-@keras.saving.register_keras_serializable(package="zoo")
+@saving.serializable
 class SinusoidalEmbedding(layers.Layer):
     """``(batch, 1)`` noise levels -> ``(batch, dim)`` sines and cosines of log-spaced
     frequencies from 1 to ``max_frequency`` (the Transformer's position embedding)."""

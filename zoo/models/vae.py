@@ -17,12 +17,13 @@ import keras
 import numpy as np
 from keras import layers, ops
 
+from zoo import saving
 from zoo.models import autoencoder, common
 
 RECONSTRUCTIONS = ("bce", "mse")
 
 
-@keras.saving.register_keras_serializable(package="zoo")
+@saving.serializable
 class Sampling(layers.Layer):
     """The reparameterisation trick: ``z = mean + exp(log_var / 2) * eps`` while training,
     ``z = mean`` otherwise (so that ``predict`` is deterministic)."""
@@ -42,7 +43,7 @@ class Sampling(layers.Layer):
         return {**super().get_config(), "seed": self.seed}
 
 
-@keras.saving.register_keras_serializable(package="zoo")
+@saving.serializable
 class VAE(keras.Model):
     """An ``encoder`` ``images -> [z_mean, z_log_var]`` and a ``decoder`` ``z -> images``.
 

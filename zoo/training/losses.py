@@ -9,6 +9,8 @@ from __future__ import annotations
 import keras
 from keras import ops
 
+from zoo import saving
+
 
 def sparse_categorical_crossentropy(y_true, y_pred, from_logits: bool = False, label_smoothing=0.0):
     """Per-example cross-entropy of integer labels ``y_true`` against ``y_pred`` (N, K).
@@ -31,7 +33,7 @@ def sparse_categorical_crossentropy(y_true, y_pred, from_logits: bool = False, l
     return -ops.sum(targets * log_probs, axis=-1)
 
 
-@keras.saving.register_keras_serializable(package="zoo")
+@saving.serializable
 class CrossEntropy(keras.losses.Loss):
     """Sparse categorical cross-entropy as a Keras ``Loss`` (mean over the batch)."""
 

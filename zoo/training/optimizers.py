@@ -13,10 +13,11 @@ import inspect
 
 import keras
 
+from zoo import saving
 from zoo.errors import did_you_mean
 
 
-@keras.saving.register_keras_serializable(package="zoo")
+@saving.serializable
 class AdamL2(keras.optimizers.Adam):
     """Adam with PyTorch's weight decay (``torch.optim.Adam(weight_decay=l2)``): ``l2 * w``
     joins every variable's gradient before the moments, as the gradient of an L2 penalty
