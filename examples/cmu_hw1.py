@@ -38,6 +38,9 @@ per-class accuracy, random test predictions, t-SNE of the layer before the head)
 import csv
 import sys
 
+import zoo  # noqa: F401  (before Keras, which starts TensorFlow: zoo hides its notes)
+
+# isort: split
 import keras
 import numpy as np
 from matplotlib.figure import Figure

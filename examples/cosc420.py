@@ -59,10 +59,12 @@ the run, report and figures (confusion matrix, per-class accuracy, predictions, 
 import math
 import sys
 
+import zoo  # before Keras, which starts TensorFlow: the zoo hides its start-up notes
+
+# isort: split
 import keras
 import numpy as np
 
-import zoo
 from zoo import diffusion, generative, plots, quality
 from zoo.cli import assignment
 

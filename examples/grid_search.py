@@ -41,7 +41,7 @@ dataset = "fashion_mnist" if available and not args.quick else "digits"
 print(f"Searching on {dataset}")
 
 # Model
-# Seed 002's Fashion-MNIST MLP (one hidden layer, rmsprop), with two builder options
+# IDL A2's Fashion-MNIST MLP (one hidden layer, rmsprop), with two builder options
 # (hidden_units, dropout) and one zoo.fit option (learning_rate) on a 2x2x2 grid.
 space = tuning.Space(
     name="tutorial_mlp",

@@ -47,11 +47,13 @@ import dataclasses
 import sys
 from pathlib import Path
 
+import zoo  # before Keras, which starts TensorFlow: the zoo hides its start-up notes
+
+# isort: split
 import keras
 import numpy as np
 
 import tuning
-import zoo
 from zoo import generative, plots, quality
 from zoo.cli import assignment
 

@@ -21,10 +21,11 @@ samples are blurry garment shapes; more epochs sharpen them.
 import argparse
 from pathlib import Path
 
+import zoo  # before Keras, which starts TensorFlow: the zoo hides its start-up notes
+
+# isort: split
 import keras
 import numpy as np
-
-import zoo
 
 parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
 parser.add_argument("--quick", action="store_true", help="smoke size: digits, a few batches")

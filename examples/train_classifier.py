@@ -1,7 +1,7 @@
 """Train a classifier: a CNN on Fashion-MNIST, trained with `zoo.fit`, scored with `zoo.evaluate`.
 
 Shows the zoo's main loop in a handful of calls: `zoo.data.load_splits` (train,
-validation and test batches), `zoo.build` (a preset: seed 002's best Fashion-MNIST
+validation and test batches), `zoo.build` (a preset: IDL A2's best Fashion-MNIST
 CNN), `zoo.fit` with the preset's own training options, `zoo.evaluate` and the figures
 of `zoo.plots`. Nothing is downloaded: Fashion-MNIST is read from a prepared tfds copy
 or Debian's raw files; where neither is here, scikit-learn's 8x8 digits (resized to

@@ -1,6 +1,6 @@
 """A variational auto-encoder on Fashion-MNIST, trained with plain `model.fit`.
 
-Shows the zoo's `vae` (seed 002's: four strided convs, a 32-dimensional latent space):
+Shows the zoo's `vae` (IDL A2's: four strided convs, a 32-dimensional latent space):
 a Keras model whose loss is built in, so that `compile` needs only an optimizer and
 `fit` only images (`zoo.data.images`). Then what it learnt: reconstructions of test
 images, samples decoded from the prior, and a latent traversal (`zoo.generative.traverse`)
@@ -8,7 +8,7 @@ along the two latent coordinates that vary most over the test images. Fashion-MN
 read from a prepared copy or Debian's raw files, else digits (resized to 28x28) stand in.
 
     python examples/vae.py                # 2 epochs, about 5 minutes on 2 CPU cores
-    python examples/vae.py --epochs 20    # the seed's training
+    python examples/vae.py --epochs 20    # IDL A2's training
     python examples/vae.py --quick        # a smoke run on digits, seconds
 
 Writes into --out: reconstructions.png, samples.png, traversal.png and vae.keras.
@@ -18,10 +18,11 @@ Writes into --out: reconstructions.png, samples.png, traversal.png and vae.keras
 import argparse
 from pathlib import Path
 
+import zoo  # before Keras, which starts TensorFlow: the zoo hides its start-up notes
+
+# isort: split
 import keras
 import numpy as np
-
-import zoo
 
 parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
 parser.add_argument("--quick", action="store_true", help="smoke size: digits, a few batches")
