@@ -2,7 +2,8 @@
 
 The metric is the average top-1 recall over the classes (the mean of the per-class
 accuracies). The recipe is the ``kth_cnn`` preset's, the reference's: inputs scaled to
-[-0.5, 0.5], unshuffled, plain SGD at learning rate 0.001, batch 64. The reference trained
+[-0.5, 0.5], unshuffled, plain SGD at learning rate 0.001, batch 64, on the whole training
+split (no validation data: zoo.fit monitors the training loss). The reference trained
 for 300 epochs; the subcommands default to 30, a tenth, so that a CPU can run them (the
 results table's ``epochs`` column says which ran): ``--epochs 300`` is the reference's.
 

@@ -200,6 +200,19 @@ def test_augment_colour_images(mock):
     assert x.shape[1:] == (32, 32, 3) and 0.0 <= np.min(x) and np.max(x) <= 1.0
 
 
+def test_geometric_augmentations_fill_as_keras_or_as_torchvision():
+    from zoo.data import augment
+
+    image = np.full((1, 8, 8, 1), 200.0, "float32")
+    image[0, :, :4] = 100.0
+    for fill, values in ((None, {100.0, 150.0, 200.0}), (augment.TORCH_FILL, {0.0, 100.0, 200.0})):
+        spec = {"factor": (0.125, 0.125), **(fill or {})}  # a 45-degree turn
+        (rotation,) = augment.layers(augment.parse({"rotation": spec}), channels=1, seed=0)
+        assert set(np.round(np.asarray(rotation(image, training=True)), 1).ravel()) == values
+    affine = augment.layers(augment.parse({"affine": augment.TORCH_FILL}), channels=1, seed=0)
+    assert {(layer.fill_mode, layer.interpolation) for layer in affine} == {("constant", "nearest")}
+
+
 def test_unknown_augmentation_suggests_closest(data_dir):
     with pytest.raises(ValueError, match="Did you mean 'rotation'"):
         zoo.data.load("digits", data_dir=data_dir, augment=["rotaton"])
@@ -311,6 +324,28 @@ def test_load_splits(data_dir):
 def test_load_splits_uses_the_own_validation_split(mock):
     train, val, test = zoo.data.load_splits("oxford_flowers102", image_size=24, batch_size=4)
     assert all(next(iter(ds))[0].shape[1:] == (24, 24, 3) for ds in (train, val, test))
+    _, val, _ = zoo.data.load_splits("oxford_flowers102", image_size=24, validation=0)
+    assert val is None
+
+
+def test_validation_0_trains_on_the_whole_train_split_as_a_preset_data_option(data_dir):
+    """A preset's data options carry ``validation``: 0 (the references that held nothing
+    out) gives no validation data, and ``load`` takes the same options as they are."""
+    data = {**zoo.get_preset("kth_cnn").data, "data_dir": data_dir, "normalize": "unit"}
+    assert data["validation"] == 0
+    train, val, test = zoo.data.load_splits("digits", **data)
+    whole = zoo.data.load("digits", "train", **data)
+    assert val is None and len(_arrays(train)[1]) == len(_arrays(whole)[1]) == 1437
+    assert len(_arrays(test)[1]) == 360
+
+
+@pytest.mark.parametrize("validation", [-0.1, 1, 1.5, "0.1", True, None])
+def test_validation_must_be_a_fraction_below_1(data_dir, validation):
+    with pytest.raises(ValueError, match=r"validation must be a fraction in \[0, 1\)"):
+        zoo.data.load_splits("digits", data_dir=data_dir, validation=validation)
+    if validation is not None:  # load's default, None, is no fraction to check
+        with pytest.raises(ValueError, match=r"validation must be a fraction in \[0, 1\)"):
+            zoo.data.load("digits", data_dir=data_dir, validation=validation)
 
 
 def test_feeds_keras_fit(data_dir):

@@ -35,7 +35,11 @@ TINY = {
         decoder_start_channels=4,
     ),
     "gan": dict(
-        input_shape=(8, 8, 1), latent_dim=4, generator_filters=(4, 4), discriminator_filters=(4, 4)
+        input_shape=(8, 8, 1),
+        latent_dim=4,
+        generator_filters=(4, 4),
+        generator_start_channels=4,
+        discriminator_filters=(4, 4),
     ),
     "gan64": dict(
         input_shape=(8, 8, 3),
@@ -305,7 +309,7 @@ def test_a_folder_without_images_says_so_before_asking_for_a_size(tmp_path):
         ("gan", {"latent_dim": -1}, "latent_dim"),
         ("cosc420_cae", {"input_shape": (90, 90, 3)}, "cannot reproduce a 90x90"),
         ("vae", {"input_shape": (29, 29, 1)}, "cannot reproduce a 29x29"),
-        ("gan", {"input_shape": (30, 30, 1)}, "cannot make a 30x30"),
+        ("gan", {"input_shape": (29, 29, 1)}, "cannot make a 29x29"),
         ("cae", {"decoder_filters": (16, 2)}, "needs 1 filters"),
     ],
 )

@@ -130,7 +130,13 @@ def test_merge_lets_overrides_win_option_by_option_and_keeps_the_preset():
     recipe = preset.merge(
         model={"activation": "leaky_relu"}, data={"batch_size": 256}, fit={"epochs": 3}
     )
-    assert recipe.fit == {"optimizer": "sgd", "learning_rate": 1e-3, "momentum": 0.0, "epochs": 3}
+    assert recipe.fit == {
+        "optimizer": "sgd",
+        "learning_rate": 1e-3,
+        "momentum": 0.0,
+        "epochs": 3,
+        "precise_bn": None,
+    }
     assert (recipe.batch_size, recipe.epochs, preset.batch_size, preset.epochs) == (256, 3, 64, 300)
     assert recipe.model["filters"] == (24, 48, 96) and "activation" not in preset.model
     model = recipe.build()

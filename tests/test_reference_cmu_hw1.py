@@ -50,6 +50,7 @@ def test_cifar_training_is_pytorchs_adamw():
         "learning_rate": 1e-3,
         "weight_decay": 0.01,
         "optimizer_options": {"epsilon": 1e-8},
+        "precise_bn": None,  # PyTorch's moving batch-norm statistics
     }
 
 

@@ -162,6 +162,7 @@ def test_presets_train_as_sections_2_to_4_say():
         "weight_decay": 1e-3,
         "optimizer_options": {"epsilon": 1e-8},  # PyTorch's Adam's
         "epochs": 50,
+        "precise_bn": None,  # PyTorch's moving batch-norm statistics
     }
     cae, unet = zoo.get_preset("cosc420_cae"), zoo.get_preset("cosc420_unet")
     assert (cae.batch_size, cae.fit["learning_rate"], cae.epochs) == (16, 1e-4, 150)

@@ -5,6 +5,7 @@ each value)."""
 import importlib.util
 from pathlib import Path
 
+import keras
 import keras_tuner as kt
 import numpy as np
 import pytest
@@ -43,9 +44,19 @@ BASELINE_FIT = {
     "weight_decay": 1.0,
     "optimizer_options": {"epsilon": 1e-8},
     "epochs": 100,
+    "precise_bn": None,  # PyTorch's moving batch-norm statistics
 }
-BASELINE_DATA = {"batch_size": 512, "normalize": "standardize", "mean": 0.5, "std": 0.5}
-TEN_DEGREES = 10 / 360  # Keras's rotation factor is a fraction of a full turn
+# No validation split: the lab trains on CIFAR-100's whole train split and tests on its test.
+BASELINE_DATA = {
+    "batch_size": 512,
+    "normalize": "standardize",
+    "mean": 0.5,
+    "std": 0.5,
+    "validation": 0,
+}
+# Keras's rotation factor is a fraction of a full turn; torchvision fills with 0 and takes
+# the nearest pixel where Keras reflects and interpolates.
+TEN_DEGREES = {"factor": 10 / 360, "fill_mode": "constant", "interpolation": "nearest"}
 
 # Table 1's tuning values, baseline first, and Table 2's optimizer settings.
 SHARED_VALUES = {
@@ -62,14 +73,14 @@ SHARED_VALUES = {
     "optimizer": {
         "adamw": {"optimizer": "adamw"},
         "sgd": {
-            "optimizer": "sgd",
+            "optimizer": "sgd_l2",
             "learning_rate": 1e-3,
             "momentum": 0.9,
             "weight_decay": 1e-2,
             "optimizer_options": {},
         },
         "rmsprop": {
-            "optimizer": "rmsprop",
+            "optimizer": "rmsprop_l2",
             "learning_rate": 1e-3,
             "weight_decay": 1e-2,
             "optimizer_options": {"rho": 0.99, "epsilon": 1e-8},  # alpha, eps
@@ -137,7 +148,14 @@ def test_tuned_mlp_recipe_is_section_1_8s():
     fit = {**BASELINE_FIT, "learning_rate": 1e-4, "weight_decay": 0.8}  # AdamW, 100 epochs
     assert dict(preset.fit) == fit
     augment = {"flip": None, "rotation": TEN_DEGREES, "random_resized_crop": None}
-    assert dict(preset.data) == {"batch_size": 64, "normalize": "unit", "augment": augment}
+    data = {"batch_size": 64, "normalize": "unit", "augment": augment, "validation": 0}
+    assert dict(preset.data) == data
+
+
+@pytest.mark.parametrize("name", ["cv1_mlp", "cv1_mlp_tuned", "lenet5"])
+def test_presets_train_on_the_whole_train_split(name):
+    """The lab holds no validation split out of CIFAR-100's train split."""
+    assert zoo.get_preset(name).data["validation"] == 0
 
 
 def test_normalize_maps_pixels_to_minus_one_to_one(data_dir):
@@ -195,8 +213,53 @@ def test_rmsprop_trial_builds_pytorchs_rmsprop(tmp_path):
         verbose=0,
         **setting,
     )
+    assert isinstance(model.optimizer, zoo.training.optimizers.RMSpropL2)
     config = model.optimizer.get_config()
-    assert (config["rho"], config["epsilon"], config["weight_decay"]) == (0.99, 1e-8, 1e-2)
+    assert (config["rho"], config["epsilon"], config["l2"]) == (0.99, 1e-8, 1e-2)
+    assert config["weight_decay"] is None  # not Keras's decoupled decay
+
+
+WEIGHTS = np.array([1.0, -2.0, 0.5, 3.0], np.float32)
+GRADIENT = np.array([0.1, 0.0, -0.3, 0.02], np.float32)
+
+
+def keras_steps(optimizer, steps=3):
+    variable = keras.Variable(WEIGHTS)
+    for _ in range(steps):
+        optimizer.apply_gradients([(keras.ops.convert_to_tensor(GRADIENT), variable)])
+    return keras.ops.convert_to_numpy(variable)
+
+
+def torch_sgd(lr, momentum, weight_decay, steps=3):
+    """``torch.optim.SGD``'s update, written out: the decay joins the gradient."""
+    w, buffer = WEIGHTS.astype(np.float64), None
+    for _ in range(steps):
+        g = GRADIENT + weight_decay * w
+        buffer = g if buffer is None else momentum * buffer + g
+        w = w - lr * buffer
+    return w
+
+
+def torch_rmsprop(lr, alpha, eps, weight_decay, steps=3):
+    """``torch.optim.RMSprop``'s update, written out: eps outside the root."""
+    w, square_avg = WEIGHTS.astype(np.float64), 0.0
+    for _ in range(steps):
+        g = GRADIENT + weight_decay * w
+        square_avg = alpha * square_avg + (1 - alpha) * g**2
+        w = w - lr * g / (np.sqrt(square_avg) + eps)
+    return w
+
+
+def test_table_2s_sgd_and_rmsprop_step_as_pytorchs():
+    make = zoo.training.optimizers.optimizer
+    sgd = make("sgd_l2", 0.1, momentum=0.9, weight_decay=0.5)
+    np.testing.assert_allclose(keras_steps(sgd), torch_sgd(0.1, 0.9, 0.5), rtol=1e-5)
+    rmsprop = make("rmsprop_l2", 0.01, weight_decay=0.5, options={"rho": 0.99, "epsilon": 1e-8})
+    expected = torch_rmsprop(0.01, 0.99, 1e-8, 0.5)
+    np.testing.assert_allclose(keras_steps(rmsprop), expected, rtol=1e-5)
+    # Keras's own, with its decoupled decay and eps under the root, steps elsewhere.
+    stock = keras.optimizers.RMSprop(0.01, rho=0.99, epsilon=1e-8, weight_decay=0.5)
+    assert np.abs(keras_steps(stock) - expected).max() > 0.01
 
 
 def test_bad_options_say_what_was_received():
@@ -216,7 +279,7 @@ def load_cv1_script():
 def test_tuned_cnn_settings_are_section_1_8s():
     cv1 = load_cv1_script()
     fit = cv1.tuned_fit()
-    assert fit["optimizer"] == "sgd" and fit["momentum"] == 0.9  # said, not zoo.fit's default
+    assert fit["optimizer"] == "sgd_l2" and fit["momentum"] == 0.9  # said, not zoo.fit's default
     assert (fit["learning_rate"], fit["weight_decay"]) == (3e-3, 1e-3)
     assert (fit["schedule"], fit["step_size"], fit["gamma"]) == ("step", 10, 0.5)
     assert cv1.TUNED_AUGMENT == {"flip": None, "rotation": TEN_DEGREES, "color_jitter": None}

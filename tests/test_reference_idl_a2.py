@@ -132,10 +132,44 @@ def test_table_8s_new_best_models_build_as_the_reference_describes():
     assert [layer.rate for layer in cnn.layers if hasattr(layer, "rate")] == [0.1, 0.1]
 
 
+# Section 3.2.1: the MNIST models are built from "four Conv2D layers" down and "one
+# Conv2DTranspose layer" up (Figure 8), which the GAN's discriminator and generator follow.
+GAN_GENERATOR = [
+    ("project", (12544,), 3_211_264),
+    ("reshape", (14, 14, 64), 0),
+    ("project_bn", (14, 14, 64), 256),
+    ("project_act", (14, 14, 64), 0),
+    ("deconv1", (28, 28, 128), 73_728),
+    ("deconv1_bn", (28, 28, 128), 512),
+    ("deconv1_act", (28, 28, 128), 0),
+    ("output", (28, 28, 1), 1_153),
+]
+GAN_DISCRIMINATOR = [
+    ("conv1", (14, 14, 128), 1_280),
+    ("conv1_act", (14, 14, 128), 0),
+    ("conv2", (7, 7, 128), 147_584),
+    ("conv2_act", (7, 7, 128), 0),
+    ("conv3", (4, 4, 128), 147_584),
+    ("conv3_act", (4, 4, 128), 0),
+    ("conv4", (2, 2, 128), 147_584),
+    ("conv4_act", (2, 2, 128), 0),
+    ("flatten", (512,), 0),
+    ("dropout", (512,), 0),
+    ("logit", (1,), 513),
+]
+
+
+def test_gan_has_four_convs_down_and_one_deconv_up():
+    gan = zoo.build("gan")
+    assert layer_table(gan.generator) == GAN_GENERATOR
+    assert layer_table(gan.discriminator) == GAN_DISCRIMINATOR
+    assert zoo.get_preset("gan").batch_size == 32  # Keras's model.fit default
+
+
 # Training: the reference's own values, and Keras's defaults where it names none.
 FITS = {
     "keras_mnist_mlp": ({"optimizer": "rmsprop", "learning_rate": 1e-3, "epochs": 20}, 128),
-    "keras_mnist_cnn": ({"optimizer": "adadelta", "learning_rate": 1.0, "epochs": 12}, 128),
+    "keras_mnist_cnn": ({"optimizer": "adadelta", "learning_rate": 1e-3, "epochs": 12}, 128),
     "idl_fmnist_mlp": (
         {"optimizer": "rmsprop", "learning_rate": 1e-3, "epochs": 50, "early_stopping": 1},
         32,
@@ -165,8 +199,15 @@ FITS = {
 def test_presets_train_as_the_reference_or_kerass_defaults(name):
     preset = zoo.get_preset(name)
     fit, batch_size = FITS[name]
-    assert dict(preset.fit) == fit
+    assert dict(preset.fit) == {**fit, "precise_bn": None}  # Keras's moving BN statistics
     assert preset.batch_size == batch_size
+
+
+@pytest.mark.parametrize("name", ["keras_mnist_mlp", "keras_mnist_cnn"])
+def test_kerass_mnist_examples_train_on_all_60000_training_images(name):
+    """Table 1's mnist_mlp and mnist_cnn fit on the whole train split (their validation
+    data is the test set, which the zoo does not validate on): no validation split."""
+    assert zoo.get_preset(name).data["validation"] == 0
 
 
 def test_early_stopping_1_stops_where_kerass_default_early_stopping_does():
@@ -326,10 +367,48 @@ def test_the_final_model_has_section_2_5s_changes_only():
     assert final["learning_rate"] < sincos["learning_rate"] and final["epochs"] > sincos["epochs"]
 
 
+def test_the_final_models_leaky_relu_has_kerass_slope():
+    # Section 2.5 names no slope: Keras's LeakyReLU() default, 0.3, not PyTorch's 0.01.
+    assert keras.layers.LeakyReLU().negative_slope == pytest.approx(0.3)
+    assert zoo.describe("clock_final")["leaky_relu_slope"] == 0.3
+    model = zoo.build("clock_final")
+    leaky = [
+        layer
+        for layer in model.get_layer("backbone").layers
+        if isinstance(layer, keras.layers.LeakyReLU)
+    ]
+    assert len(leaky) == 6 and {layer.negative_slope for layer in leaky} == {0.3}
+    assert all(layer.get_config()["negative_slope"] == 0.3 for layer in leaky)
+    assert model.count_params() == zoo.build("clock_final", leaky_relu_slope=0.01).count_params()
+    # The PyTorch references keep PyTorch's slope.
+    kth = zoo.build("kth_cnn", activation="leaky_relu")
+    assert {
+        layer.negative_slope for layer in kth.layers if isinstance(layer, keras.layers.LeakyReLU)
+    } == {0.01}
+    assert zoo.describe("clock_sincos")["leaky_relu_slope"] == 0.01  # the builder's default
+    with pytest.raises(ValueError, match="leaky_relu_slope"):
+        zoo.build("clock_final", leaky_relu_slope=-0.1)
+
+
+def test_the_multihead_minute_is_a_linear_regression():
+    # Section 2.3: the minute / 60 with MSE and no activation named, Keras's linear Dense.
+    model = zoo.build("clock_multihead")
+    assert model.layers[-1].minute_activation == "linear"
+    assert model.get_layer("minute").get_config()["activation"] == "linear"
+    sigmoid = zoo.build("clock_multihead", minute_activation="sigmoid")
+    assert sigmoid.layers[-1].minute_activation == "sigmoid"
+    assert sigmoid.count_params() == model.count_params()
+
+
 def test_clock_presets_train_with_kerass_adam_and_batch():
     for name in ("clock_regression", "clock_classification", "clock_multihead", "clock_sincos"):
         preset = zoo.get_preset(name)
-        assert dict(preset.fit) == {"optimizer": "adam", "learning_rate": 1e-3, "epochs": 12}
+        assert dict(preset.fit) == {
+            "optimizer": "adam",
+            "learning_rate": 1e-3,
+            "epochs": 12,
+            "precise_bn": None,  # Keras's moving batch-norm statistics
+        }
         assert preset.batch_size == 32
 
 

@@ -13,6 +13,7 @@ import tensorflow_datasets as tfds
 
 import zoo
 from tuning import hypermodel, references, spaces
+from zoo.training import rundir
 
 #: Figure 1, row by row: layer, output shape, parameters.
 FIGURE_1 = [
@@ -132,12 +133,18 @@ def test_a_search_trial_trains_the_variant_with_the_reports_recipe():
     model = hypermodel.ZooHyperModel("kth_variants", dataset="cifar10")
     recipes = {name: trial_recipe(model, name) for name, _, _ in SECTIONS_3_4}
     default = recipes["default"]
-    assert default.data == {"batch_size": 64, "normalize": "centered", "shuffle": False}
+    assert default.data == {
+        "batch_size": 64,
+        "normalize": "centered",
+        "shuffle": False,
+        "validation": 0,
+    }
     assert default.fit == {
         "optimizer": "sgd",
         "learning_rate": 1e-3,
         "momentum": 0.0,
         "epochs": 300,
+        "precise_bn": None,  # PyTorch's moving batch-norm statistics
         "tensorboard": False,
         "verbose": 0,
         "seed": 0,
@@ -166,10 +173,22 @@ def trial_recipe(model, variant):
 @pytest.mark.parametrize("name", ["kth_cnn", "kth_cnn_best"])
 def test_presets_carry_the_reports_training_and_data(name):
     """Section 2.2: SGD (PyTorch's plain SGD: no momentum), learning rate 0.001, batch 64,
-    300 epochs; Section 1: inputs in [-0.5, 0.5]; a PyTorch DataLoader does not shuffle."""
+    300 epochs; Section 1: inputs in [-0.5, 0.5], all 50,000 training examples (no
+    validation split); a PyTorch DataLoader does not shuffle."""
     preset = zoo.get_preset(name)
-    assert preset.fit == {"optimizer": "sgd", "learning_rate": 1e-3, "momentum": 0.0, "epochs": 300}
-    assert preset.data == {"batch_size": 64, "normalize": "centered", "shuffle": False}
+    assert preset.fit == {
+        "optimizer": "sgd",
+        "learning_rate": 1e-3,
+        "momentum": 0.0,
+        "epochs": 300,
+        "precise_bn": None,  # PyTorch's moving batch-norm statistics
+    }
+    assert preset.data == {
+        "batch_size": 64,
+        "normalize": "centered",
+        "shuffle": False,
+        "validation": 0,
+    }
 
 
 def test_zoo_fit_compiles_the_presets_plain_sgd(tmp_path):
@@ -216,6 +235,29 @@ def test_preset_data_scales_to_centered_and_keeps_the_order():
         images = np.concatenate([x for x, _ in train.as_numpy_iterator()])
     assert images.min() >= -0.5 and images.max() <= 0.5 and images.min() < 0 < images.max()
     np.testing.assert_array_equal(first, second)  # no shuffling: every epoch the same order
+
+
+def test_runs_train_on_all_50000_training_examples_but_a_search_scores_on_held_out_ones():
+    """Section 1: no validation split, so load_splits gives none; a search's trials are
+    scored on validation accuracy, never the test split's, so it holds out 0.1."""
+    data = {**zoo.get_preset("kth_cnn").data, "batch_size": 4}
+    model = hypermodel.ZooHyperModel("kth_variants", dataset="cifar10")
+    with tfds.testing.mock_data(num_examples=20):
+        train, val, _ = zoo.data.load_splits("cifar10", **data)
+        assert val is None and sum(len(y) for _, y in train) == 20
+        _, val = model.load(**data)  # (tfds's mock data does not slice train)
+        assert val is not None and next(iter(val))[0].shape[1:] == (32, 32, 3)
+    assert hypermodel.SEARCH_VALIDATION == 0.1
+
+
+def test_histories_of_runs_without_validation_data_plot(tmp_path):
+    """Keras's CSVLogger writes val_ columns of NA for a run without validation data."""
+    path = tmp_path / "history.csv"
+    path.write_text("epoch,accuracy,loss,val_accuracy,val_loss\n0,0.1,2.3,NA,NA\n1,0.2,2.1,NA,NA\n")
+    history = rundir.read_history(path)
+    assert history == {"epoch": [0.0, 1.0], "accuracy": [0.1, 0.2], "loss": [2.3, 2.1]}
+    zoo.plots.plot_histories({"default": history}, tmp_path / "loss.png")
+    assert (tmp_path / "loss.png").exists()
 
 
 def test_builder_defaults_are_unchanged():

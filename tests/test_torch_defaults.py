@@ -2,7 +2,8 @@
 BatchNorm2d's momentum=0.1 (Keras's 0.9) and eps=1e-5, and the initialisation of
 nn.Linear and nn.Conv2d (``reset_parameters``: ``kaiming_uniform_(a=sqrt(5))`` for the
 weights, gain sqrt(2 / (1 + 5)), so bound sqrt(3) * gain / sqrt(fan_in) = 1/sqrt(fan_in);
-the bias uniform in +-1/sqrt(fan_in) too). IDL A2, written in Keras, keeps Keras's."""
+the bias uniform in +-1/sqrt(fan_in) too; nn.ConvTranspose2d's weight is (in, out, kh, kw),
+so its fan_in is out * kh * kw). IDL A2, written in Keras, keeps Keras's."""
 
 import math
 
@@ -40,13 +41,37 @@ def batch_norms(model):
 
 
 def weighted_layers(model):
-    kinds = (keras.layers.Dense, keras.layers.Conv2D)
+    """Dense, Conv2D and Conv2DTranspose (Keras's or zoo.models.layers') layers."""
+    kinds = (keras.layers.Dense, keras.layers.Conv2D, keras.layers.Conv2DTranspose)
     return [lay for lay in all_layers(model) if isinstance(lay, kinds)]
 
 
 def fan_in(layer) -> int:
-    """Inputs per unit: a Dense kernel's rows, a Conv2D kernel's height * width * channels."""
+    """PyTorch's inputs per unit: a Dense kernel's rows, a Conv2D kernel's height * width *
+    in channels, and a transposed conv's height * width * *out* channels (its filters)."""
+    if isinstance(layer, keras.layers.Conv2DTranspose):
+        return math.prod(layer.kernel_size) * layer.filters
     return math.prod(layer.kernel.shape[:-1])
+
+
+def assert_torch_initialised(model):
+    """Every weighted layer draws its kernel and bias as PyTorch's default does."""
+    layers = weighted_layers(model)
+    assert layers
+    for layer in layers:
+        kernel = layer.kernel_initializer
+        assert isinstance(kernel, keras.initializers.VarianceScaling), layer.name
+        assert (kernel.scale, kernel.mode, kernel.distribution) == (
+            pytest.approx(1 / 3),
+            "fan_in",
+            "uniform",
+        ), layer.name
+        bias = layer.bias_initializer
+        assert isinstance(bias, keras.initializers.RandomUniform), layer.name
+        bound = 1 / math.sqrt(fan_in(layer))
+        assert (bias.minval, bias.maxval) == (pytest.approx(-bound), pytest.approx(bound)), (
+            layer.name
+        )
 
 
 @pytest.mark.parametrize("name, options", TORCH_CASES)
@@ -58,18 +83,51 @@ def test_pytorch_references_presets_take_pytorchs_batch_norm_and_initialisation(
     assert {(lay.momentum, lay.epsilon) for lay in norms} == {(0.9, 1e-5)}
     if name not in TORCH_INITIALISED:
         return
-    for layer in weighted_layers(model):
-        kernel = layer.kernel_initializer
-        assert isinstance(kernel, keras.initializers.VarianceScaling), layer.name
-        assert (kernel.scale, kernel.mode, kernel.distribution) == (
-            pytest.approx(1 / 3),
-            "fan_in",
-            "uniform",
-        ), layer.name
-        bias = layer.bias_initializer
-        assert isinstance(bias, keras.initializers.RandomUniform), layer.name
-        bound = 1 / math.sqrt(fan_in(layer))
-        assert (bias.minval, bias.maxval) == (pytest.approx(-bound), pytest.approx(bound))
+    assert_torch_initialised(model)
+
+
+# COSC420 A1's auto-encoder and UNet have no batch norm; the zoo's UNet with the option
+# checks the noise-level Dense layers too, and a transposed conv whose in != out channels.
+@pytest.mark.parametrize(
+    "name, options",
+    [
+        ("cosc420_cae", {}),
+        ("cosc420_unet", {}),
+        ("unet", {"bottleneck": (256, 64), "kernel_initializer": "torch"}),
+        ("cae", {"latent_dim": 8, "output_conv": True, "kernel_initializer": "torch"}),
+    ],
+)
+@runs_on("tensorflow")  # layer configs: the same on both backends; the draws run on both
+def test_cosc420_autoencoder_and_unet_take_pytorchs_initialisation(name, options):
+    model = zoo.build(name, **options)
+    assert_torch_initialised(model)
+    transposed = [
+        lay for lay in weighted_layers(model) if isinstance(lay, keras.layers.Conv2DTranspose)
+    ]
+    assert transposed, name
+
+
+def test_transposed_convs_bias_bound_uses_their_output_channels():
+    """COSC420 A1's nn.ConvTranspose2d(64, 32, 3): fan_in = 32 * 3 * 3 = 288, not the
+    64 * 9 a Conv2D's rule gives; (16, 3, 3) has 27."""
+    keras.utils.set_random_seed(0)
+    model = zoo.build("cosc420_cae")
+    decoder = model.get_layer("decoder")
+    for name, filters, channels in (("deconv1", 32, 64), ("deconv3", 3, 16)):
+        layer = decoder.get_layer(name)
+        kernel, bias = (keras.ops.convert_to_numpy(w) for w in (layer.kernel, layer.bias))
+        assert kernel.shape == (3, 3, filters, channels)
+        bound = 1 / math.sqrt(filters * 9)
+        assert layer.bias_initializer.maxval == pytest.approx(bound)
+        assert np.abs(kernel).max() <= bound
+        assert bound / 2 < np.abs(bias).max() <= bound
+    kernel = keras.ops.convert_to_numpy(decoder.get_layer("deconv1").kernel)
+    assert kernel.std() == pytest.approx(1 / math.sqrt(3 * 288), rel=0.05)
+    assert model.count_params() == 47_107
+
+
+def test_cosc420_unet_keeps_table_9s_parameter_count():
+    assert zoo.build("cosc420_unet").count_params() == 15_892_864
 
 
 def test_torch_initializer_draws_what_pytorchs_linear_draws():
@@ -128,6 +186,16 @@ KERAS_DEFAULT_PRESETS = [
 ]
 
 
+@pytest.mark.parametrize("name", ["idl_mnist_cae", "vae", "cae", "unet"])
+@runs_on("tensorflow")  # layer configs: the same on both backends
+def test_idl_a2_generative_and_family_presets_keep_keras_initialisation(name):
+    layers = weighted_layers(zoo.build(name))
+    assert layers
+    for layer in layers:
+        assert isinstance(layer.kernel_initializer, keras.initializers.GlorotUniform), layer.name
+        assert isinstance(layer.bias_initializer, keras.initializers.Zeros), layer.name
+
+
 def test_keras_default_presets_are_the_idl_a2_ones_and_the_families():
     assert {"keras_mnist_mlp", "idl_fmnist_cnn", "clock_final", "mlp", "cnn"} <= set(
         KERAS_DEFAULT_PRESETS
@@ -153,6 +221,8 @@ def test_idl_a2_and_family_presets_keep_keras_defaults(name):
         ("cnn", {"batch_norm_epsilon": -1e-5}),
         ("resnet", {"batch_norm_epsilon": 0}),
         ("mlp", {"kernel_initializer": "pytorch"}),
+        ("cae", {"kernel_initializer": "pytorch"}),
+        ("unet", {"kernel_initializer": "pytorch"}),
     ],
 )
 def test_bad_torch_options_fail_before_building(name, options):

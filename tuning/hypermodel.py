@@ -17,7 +17,11 @@ import zoo
 from tuning import spaces
 from zoo.errors import did_you_mean
 
-DATA_OPTIONS = tuple(inspect.signature(zoo.data.load).parameters)[2:] + ("validation",)
+DATA_OPTIONS = tuple(inspect.signature(zoo.data.load).parameters)[2:]  # validation among them
+#: The fraction of train a trial is scored on: the preset's, or this where it holds out
+#: none (validation=0, a reference that trained on all of train), since the search's
+#: objective is a validation score and never the test split's.
+SEARCH_VALIDATION = 0.1
 FIT_OPTIONS = tuple(inspect.signature(zoo.fit).parameters)[3:]
 
 
@@ -144,7 +148,8 @@ class ZooHyperModel(kt.HyperModel):
         """Train and validation batches for these data options. Made anew for each trial:
         a dataset's shuffled order moves on with each pass, so one kept from an earlier
         trial would give this trial another order than it gets alone."""
-        data = {"validation": 0.1, "seed": self.seed, "data_dir": self.data_dir, **data}
+        data = {"seed": self.seed, "data_dir": self.data_dir, **data}
+        data["validation"] = data.get("validation") or SEARCH_VALIDATION
         train, val, _ = zoo.data.load_splits(self.dataset, **data)
         if self.steps:
             train, val = train.take(self.steps), val.take(self.steps)

@@ -133,18 +133,19 @@ CV1_VALUES = {
         "color_jitter": {"augment": "color_jitter"},
     },
     # Table 2, in PyTorch's terms: RMSProp's alpha is Keras's rho, and its epsilon is
-    # PyTorch's default; SGD takes none of the baseline AdamW's options.
+    # PyTorch's default; their weight decay is PyTorch's, added to the gradient (the
+    # *_l2 optimizers); SGD takes none of the baseline AdamW's options.
     "optimizer": {
         "adamw": {"optimizer": "adamw"},
         "sgd": {
-            "optimizer": "sgd",
+            "optimizer": "sgd_l2",
             "learning_rate": 1e-3,
             "momentum": 0.9,
             "weight_decay": 1e-2,
             "optimizer_options": {},
         },
         "rmsprop": {
-            "optimizer": "rmsprop",
+            "optimizer": "rmsprop_l2",
             "learning_rate": 1e-3,
             "weight_decay": 1e-2,
             "optimizer_options": {"rho": 0.99, "epsilon": 1e-8},

@@ -51,7 +51,7 @@ from zoo.evaluation.tables import markdown_table
 from zoo.figures import plots
 from zoo.figures.architecture import draw_architecture
 from zoo.models import registry
-from zoo.training import set_seed
+from zoo.training import rundir, set_seed
 
 QUICK_EXAMPLES = 48  # mock examples per split in --quick mode
 # --quick draws the figures of a run that need no second pass of the model (predictions
@@ -222,7 +222,8 @@ class Context:
         """``metric`` per epoch of every trained row's run (``out/<experiment>/run``), one
         line each, in ``out/name``."""
         runs = {r["experiment"]: self.out / r["experiment"] / "run" / "history.csv" for r in rows}
-        plots.plot_histories(runs, self.out / name, metric=metric)
+        histories = {label: rundir.read_history(path) for label, path in runs.items()}
+        plots.plot_histories(histories, self.out / name, metric=metric)
 
     def row(
         self,

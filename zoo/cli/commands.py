@@ -76,7 +76,11 @@ def main(argv=None) -> None:
     train_parser.add_argument("--dataset", required=True, choices=zoo.data.DATASETS)
     train_parser.add_argument("--epochs", type=int, help="default: the preset's, else zoo.fit's 10")
     train_parser.add_argument("--batch-size", type=int, help="default: the preset's")
-    train_parser.add_argument("--validation", type=float, default=0.1, help="fraction of train")
+    train_parser.add_argument(
+        "--validation",
+        type=float,
+        help="fraction of train held out (0: none); default: the preset's, else 0.1",
+    )
     train_parser.add_argument("--seed", type=int, default=0)
     train_parser.add_argument(
         "--verbose", type=int, choices=(0, 1, 2), default=1, help="2: one line per epoch"

@@ -83,7 +83,7 @@ def run(
     data_options=None,
     fit_options=None,
     evaluate_options=None,
-    validation: float = 0.1,
+    validation: float | None = None,
     tsne_layer: str | None = None,
     seed: int | None = None,
     overwrite: bool = False,
@@ -94,7 +94,10 @@ def run(
 
     ``data_options`` go to ``zoo.data.load_splits`` (batch_size, normalize, augment, ...),
     ``fit_options`` to ``zoo.fit`` (epochs, optimizer, ...) and ``evaluate_options`` to
-    ``zoo.evaluate`` (``flip``). ``seed`` seeds the data order and augmentation (unless
+    ``zoo.evaluate`` (``flip``). ``validation``, the fraction of train held out, wins
+    over ``data_options``' own (a preset's: 0 for the references that held nothing out,
+    training on the whole train split and monitoring the training loss), else
+    ``load_splits``'s 0.1. ``seed`` seeds the data order and augmentation (unless
     ``data_options`` has its own) and the fit; for the same initial weights,
     ``zoo.set_seed(seed)`` before building ``model`` (``run_preset`` does). ``tsne_layer``
     defaults to the layer feeding the head. A finished run in ``out`` is evaluated
@@ -108,14 +111,14 @@ def run(
         )
     out = Path(out)
     data_options = {"seed": seed, **(data_options or {})}
+    if validation is not None:
+        data_options["validation"] = validation
     spec = zoo_data.info(dataset, data_options.get("data_dir"))
     ids = pipeline.resolve_classes(spec, data_options.get("classes"))
     class_names = [spec.class_names[i] for i in ids] if ids else spec.class_names
     if seed is not None:
         set_seed(seed)
-    train, val, test = zoo_data.load_splits(
-        dataset, validation=validation, verbose=verbose, **data_options
-    )
+    train, val, test = zoo_data.load_splits(dataset, verbose=verbose, **data_options)
     history = fit(
         model,
         train,

@@ -10,11 +10,16 @@ import keras
 
 from zoo.errors import did_you_mean
 
+#: How the geometric layers fill what they uncover and sample pixels: Keras's defaults.
+#: torchvision's RandomRotation and RandomAffine fill with 0 and take the nearest pixel:
+#: ``TORCH_FILL``, for the references written in PyTorch.
+KERAS_FILL = {"fill_mode": "reflect", "interpolation": "bilinear"}
+TORCH_FILL = {"fill_mode": "constant", "interpolation": "nearest"}
 # name -> default options. A number given for a name sets its STRENGTH options.
 DEFAULTS = {
     "flip": {"mode": "horizontal"},
-    "rotation": {"factor": 0.05},  # Fraction of a full turn: +-18 degrees.
-    "affine": {"translate": 0.1, "zoom": 0.1, "shear": 0.1},
+    "rotation": {"factor": 0.05, **KERAS_FILL},  # Fraction of a full turn: +-18 degrees.
+    "affine": {"translate": 0.1, "zoom": 0.1, "shear": 0.1, **KERAS_FILL},
     "color_jitter": {"brightness": 0.2, "contrast": 0.2, "saturation": 0.2, "hue": 0.05},
     "random_resized_crop": {"zoom": 0.3},
     # Random erasing (Zhong et al. 2017): with this probability, a patch of 2-33% of the
@@ -77,16 +82,17 @@ def parse(augment) -> dict[str, dict]:
     return specs
 
 
-def _affine(translate, zoom, shear, seed):
+def _affine(translate, zoom, shear, fill_mode, interpolation, seed):
     """The three transforms, leaving out those of strength 0 (``{"zoom": 0}``: shifts only)."""
     offset = (lambda i: None) if seed is None else (lambda i: seed + i)
+    fill = {"fill_mode": fill_mode, "interpolation": interpolation}
     out = []
     if translate:
-        out.append(keras.layers.RandomTranslation(translate, translate, seed=offset(0)))
+        out.append(keras.layers.RandomTranslation(translate, translate, seed=offset(0), **fill))
     if zoom:
-        out.append(keras.layers.RandomZoom(zoom, seed=offset(1)))
+        out.append(keras.layers.RandomZoom(zoom, seed=offset(1), **fill))
     if shear:
-        out.append(keras.layers.RandomShear(shear, shear, seed=offset(2)))
+        out.append(keras.layers.RandomShear(shear, shear, seed=offset(2), **fill))
     return out
 
 
@@ -113,9 +119,10 @@ def layers(specs: dict[str, dict], *, channels: int, seed=None) -> list[keras.la
         if name == "flip":
             out.append(keras.layers.RandomFlip(o["mode"], seed=s))
         elif name == "rotation":
-            out.append(keras.layers.RandomRotation(o["factor"], seed=s))
+            fill = {"fill_mode": o["fill_mode"], "interpolation": o["interpolation"]}
+            out.append(keras.layers.RandomRotation(o["factor"], seed=s, **fill))
         elif name == "affine":
-            out.extend(_affine(o["translate"], o["zoom"], o["shear"], s))
+            out.extend(_affine(**o, seed=s))
         elif name == "color_jitter":
             out.extend(_color_jitter(**o, seed=s, channels=channels))
         elif name == "random_resized_crop":

@@ -40,6 +40,7 @@ def load(
     cache=True,
     drop_remainder=False,
     splits="tfds",
+    validation=None,
     data_dir=None,
     raw_dir=None,
     download=True,
@@ -60,7 +61,10 @@ def load(
     from disk through a shuffle buffer instead of holding it in memory, for sets too
     big for it. ``splits`` names which tfds split each split reads: "tfds" (its own) or
     a layout of ``zoo.data.sources.SPLIT_LAYOUTS`` (``oxford_flowers102``'s
-    "large_train"). See ``zoo.data.sources.prepared_builder`` for ``download`` and
+    "large_train"). ``validation`` is ``load_splits``'s fraction of train held out,
+    checked but unused here (``split`` says what is read), so that a preset's data
+    options, which carry it, go to ``load`` as they are. See
+    ``zoo.data.sources.prepared_builder`` for ``download`` and
     ``raw_dir`` (tfds shows its own bars while it prepares a set). ``verbose``, as in
     ``model.fit``: a bar while the split is read into memory (and the train split is
     measured for "standardize") unless 0.
@@ -68,6 +72,8 @@ def load(
     sources.check_name(name)
     check_batch_size(batch_size)
     check_verbose(verbose)
+    if validation is not None:
+        check_validation(validation)
     if normalize not in NORMALIZE:
         raise ValueError(f"normalize must be one of {NORMALIZE}. Received: {normalize!r}")
     if (mean is not None or std is not None) and normalize != "standardize":
@@ -190,11 +196,12 @@ def batched(
 def load_splits(name, *, validation=0.1, **options):
     """``(train, val, test)``: the dataset's own validation split where it has one,
     else the last ``validation`` fraction of train. ``augment``, ``balance`` and
-    ``shuffle`` apply to train only; ``validation=0`` gives ``val=None``.
+    ``shuffle`` apply to train only; ``validation=0`` trains on the whole train split
+    and gives ``val=None`` (a preset's data options may set it: the references that
+    held nothing out).
     """
     sources.check_name(name)
-    if not isinstance(validation, (int, float)) or not 0 <= validation < 1:
-        raise ValueError(f"validation must be a fraction in [0, 1). Received: {validation!r}")
+    check_validation(validation)
     eval_options = {k: v for k, v in options.items() if k not in ("augment", "balance", "shuffle")}
     own = sources.VALIDATION_SPLITS.get(name)
     if not validation:
@@ -209,6 +216,14 @@ def load_splits(name, *, validation=0.1, **options):
     val = None if val_split is None else load(name, val_split, **eval_options)
     test = load(name, "test", **eval_options)
     return train, val, test
+
+
+def check_validation(validation) -> float:
+    """``validation``, the fraction of train held out, when it is one in [0, 1)."""
+    number = isinstance(validation, (int, float)) and not isinstance(validation, bool)
+    if not number or not 0 <= validation < 1:
+        raise ValueError(f"validation must be a fraction in [0, 1). Received: {validation!r}")
+    return validation
 
 
 def check_batch_size(batch_size) -> int:

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
-import csv
 import difflib
 import math
 from pathlib import Path
@@ -27,6 +26,7 @@ from matplotlib.figure import Figure
 from zoo.evaluation import clock, predict_arrays, take_examples
 from zoo.evaluation.metrics import as_labels, common_sense_error
 from zoo.progress import progress
+from zoo.training.rundir import read_history
 
 DPI = 120
 FORMATS = ("png", "pdf", "svg")
@@ -101,9 +101,7 @@ def _history_dict(history) -> dict:
     if isinstance(getattr(history, "history", None), dict):
         history = history.history
     if isinstance(history, (str, Path)):
-        with open(history, newline="") as f:
-            rows = list(csv.DictReader(f))
-        history = {key: [float(row[key]) for row in rows] for key in (rows[0] if rows else {})}
+        history = read_history(history)
     if not isinstance(history, dict):
         raise ValueError(
             "`history` must be a keras History, a dict of lists or a CSVLogger file. "

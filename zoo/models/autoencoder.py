@@ -76,20 +76,54 @@ def decoder_plan(
     return filters, strides, decoder_filters, decoder_strides, start
 
 
-def conv_stack(x, filters, strides, *, kernel_size, activation, prefix="conv", first=1):
+def conv_stack(
+    x,
+    filters,
+    strides,
+    *,
+    kernel_size,
+    activation,
+    prefix="conv",
+    first=1,
+    kernel_initializer="glorot_uniform",
+):
     """Strided ``same`` convs named ``conv{first}``, ``conv{first + 1}``, ..."""
     for i, (f, s) in enumerate(zip(filters, strides), start=first):
         inside = common.fused(activation, False)
+        fan_in = x.shape[-1] * kernel_size * kernel_size
         x = layers.Conv2D(
-            f, kernel_size, strides=s, padding="same", activation=inside, name=f"{prefix}{i}"
+            f,
+            kernel_size,
+            strides=s,
+            padding="same",
+            activation=inside,
+            name=f"{prefix}{i}",
+            **common.weight_initializers(kernel_initializer, fan_in),
         )(x)
         if not inside:
             x = common.activation_layer(activation, name=f"{prefix}{i}_act")(x)
     return x
 
 
+def deconv_initializers(kind: str, filters: int, kernel_size: int) -> dict:
+    """``common.weight_initializers`` for a transposed conv. PyTorch's nn.ConvTranspose2d
+    weight is ``(in, out, kh, kw)``, so its fan_in is ``out * kh * kw``: the bias bound is
+    1/sqrt(filters * k * k). Keras's VarianceScaling reads the same from the kernel's
+    ``(kh, kw, filters, in)`` shape."""
+    return common.weight_initializers(kind, filters * kernel_size * kernel_size)
+
+
 def deconv_stack(
-    x, filters, strides, *, kernel_size, activation, output_conv, channels, output_activation
+    x,
+    filters,
+    strides,
+    *,
+    kernel_size,
+    activation,
+    output_conv,
+    channels,
+    output_activation,
+    kernel_initializer="glorot_uniform",
 ):
     """Transposed convs ``deconv1``, ...; the last one (or a final ``output`` conv) makes
     the image with ``output_activation``."""
@@ -98,20 +132,36 @@ def deconv_stack(
         kind = output_activation if last else activation
         inside = common.fused(kind, False)
         x = Conv2DTranspose(
-            f, kernel_size, strides=s, padding="same", activation=inside, name=f"deconv{i}"
+            f,
+            kernel_size,
+            strides=s,
+            padding="same",
+            activation=inside,
+            name=f"deconv{i}",
+            **deconv_initializers(kernel_initializer, f, kernel_size),
         )(x)
         if not inside:
             x = common.activation_layer(kind, name=f"deconv{i}_act")(x)
     if output_conv:
+        fan_in = x.shape[-1] * kernel_size * kernel_size
         x = layers.Conv2D(
-            channels, kernel_size, padding="same", activation=output_activation, name="output"
+            channels,
+            kernel_size,
+            padding="same",
+            activation=output_activation,
+            name="output",
+            **common.weight_initializers(kernel_initializer, fan_in),
         )(x)
     return x
 
 
-def dense_to_map(latent, start, channels, activation):
+def dense_to_map(latent, start, channels, activation, kernel_initializer="glorot_uniform"):
     """Dense ``latent -> h*w*c`` then reshape, where the decoder starts from a vector."""
-    x = layers.Dense(start[0] * start[1] * channels, name="project")(latent)
+    x = layers.Dense(
+        start[0] * start[1] * channels,
+        name="project",
+        **common.weight_initializers(kernel_initializer, latent.shape[-1]),
+    )(latent)
     x = layers.Reshape((*start, channels), name="reshape")(x)
     if activation != "linear":
         x = common.activation_layer(activation, name="project_act")(x)
@@ -133,6 +183,7 @@ def build_cae(
     decoder_activation: str = "linear",
     output_conv: bool = False,
     output_activation: str = "sigmoid",
+    kernel_initializer: str = "glorot_uniform",
     name: str = "cae",
 ) -> keras.Model:
     """Encoder ``conv1..n`` (``same`` padding) [-> flatten -> dense ``latent``], decoder
@@ -146,6 +197,8 @@ def build_cae(
     image instead (IDL A2). A dense latent starts the decoder from a
     ``decoder_start_channels``-deep map (default: the last conv's filters) sized so
     that the decoder's strides give back the input size exactly.
+    ``kernel_initializer="torch"`` initialises every conv, transposed conv and dense
+    layer as PyTorch does (``common.weight_initializers``).
     """
     input_shape = common.check_shape(input_shape, 3)
     if latent_dim is not None:
@@ -161,6 +214,7 @@ def build_cae(
         ("output_activation", output_activation),
     ):
         common.check_choice(option, value, common.ACTIVATIONS)
+    common.check_choice("kernel_initializer", kernel_initializer, common.INITIALIZERS)
     filters, strides, dec_filters, dec_strides, start = decoder_plan(
         input_shape,
         filters,
@@ -173,10 +227,16 @@ def build_cae(
     start_channels = decoder_start_channels or filters[-1]
     common.check_positive_ints("decoder_start_channels", start_channels)
 
+    init = kernel_initializer
     images = keras.Input(input_shape, name="images")
     if latent_dim is None:  # the last conv makes the latent
         x = conv_stack(
-            images, filters[:-1], strides[:-1], kernel_size=kernel_size, activation=activation
+            images,
+            filters[:-1],
+            strides[:-1],
+            kernel_size=kernel_size,
+            activation=activation,
+            kernel_initializer=init,
         )
         x = conv_stack(
             x,
@@ -185,16 +245,29 @@ def build_cae(
             kernel_size=kernel_size,
             activation=latent_activation,
             first=len(filters),
+            kernel_initializer=init,
         )
     else:
-        x = conv_stack(images, filters, strides, kernel_size=kernel_size, activation=activation)
+        x = conv_stack(
+            images,
+            filters,
+            strides,
+            kernel_size=kernel_size,
+            activation=activation,
+            kernel_initializer=init,
+        )
         x = layers.Flatten(name="flatten")(x)
-        x = layers.Dense(latent_dim, activation=latent_activation, name="latent")(x)
+        x = layers.Dense(
+            latent_dim,
+            activation=latent_activation,
+            name="latent",
+            **common.weight_initializers(init, x.shape[-1]),
+        )(x)
     encoder = keras.Model(images, x, name="encoder")
 
     if latent_dim is not None:
         latent = keras.Input((latent_dim,), name="latent")
-        y = dense_to_map(latent, start, start_channels, decoder_activation)
+        y = dense_to_map(latent, start, start_channels, decoder_activation, init)
     else:
         latent = keras.Input(encoder.output.shape[1:], name="latent")
         y = latent
@@ -207,6 +280,7 @@ def build_cae(
         output_conv=output_conv,
         channels=input_shape[-1],
         output_activation=output_activation,
+        kernel_initializer=init,
     )
     decoder = keras.Model(latent, y, name="decoder")
 

@@ -6,7 +6,8 @@ what the network outputs and how that becomes a time again:
 
 - ``regression``: one number, the time in hours (11:55 is 11.917, as IDL A2 has it; MSE);
 - ``classification``: ``num_classes`` equal slices of the 720 minutes (24, 72, 720);
-- ``multihead``: the hour as 12 classes and the minute as a number in [0, 1];
+- ``multihead``: the hour as 12 classes and the minute as a number in [0, 1) (a linear
+  output, as IDL A2's Keras Dense is; ``minute_activation="sigmoid"`` squashes it);
 - ``sincos``: sine and cosine of the hour hand's angle (tanh outputs), IDL A2's label
   transformation: 11:55 and 0:05 are close as targets, as they are on the dial;
 - ``sincos_both_hands``: the zoo's variant, sine and cosine of both hands' angles, so
@@ -31,6 +32,7 @@ from zoo.errors import did_you_mean
 
 DIAL = 720  # minutes on a 12-hour dial
 FRAMINGS = ("regression", "classification", "multihead", "sincos", "sincos_both_hands")
+MINUTE_ACTIVATIONS = ("linear", "sigmoid")
 
 
 def check_framing(framing, num_classes=None) -> tuple[str, int | None]:
@@ -54,6 +56,17 @@ def check_framing(framing, num_classes=None) -> tuple[str, int | None]:
             f"(e.g. 12, 24, 72, 720). Received: num_classes={num_classes!r}"
         )
     return framing, num_classes
+
+
+def check_minute_activation(minute_activation) -> str:
+    """The multi-head minute output's activation: "linear" (IDL A2's, Keras's Dense
+    default) or "sigmoid" (the zoo's option)."""
+    if minute_activation not in MINUTE_ACTIVATIONS:
+        raise ValueError(
+            f"`minute_activation` must be one of {', '.join(MINUTE_ACTIVATIONS)}. "
+            f"Received: minute_activation={minute_activation!r}"
+        )
+    return minute_activation
 
 
 def output_size(framing, num_classes=None) -> int:
@@ -126,15 +139,26 @@ class ClockOutput(keras.layers.Layer):
     """The framing's output activation, on the head's logits; float32 under mixed precision.
 
     It knows its framing, so ``zoo.fit`` takes the loss and metric from it
-    (``default_loss``, ``default_metrics``) when they are not given.
+    (``default_loss``, ``default_metrics``) when they are not given. The multi-head
+    minute is linear (``minute_activation="linear"``, decoding clips it to [0, 60)
+    minutes) or a sigmoid (``"sigmoid"``).
     """
 
-    def __init__(self, framing, num_classes=None, hour_weight=1.0, minute_weight=1.0, **kwargs):
+    def __init__(
+        self,
+        framing,
+        num_classes=None,
+        hour_weight=1.0,
+        minute_weight=1.0,
+        minute_activation="linear",
+        **kwargs,
+    ):
         kwargs.setdefault("dtype", "float32")
         super().__init__(**kwargs)
         self.framing, self.num_classes = check_framing(framing, num_classes)
         self.hour_weight = float(hour_weight)
         self.minute_weight = float(minute_weight)
+        self.minute_activation = check_minute_activation(minute_activation)
 
     def call(self, x):
         if self.framing == "regression":
@@ -142,7 +166,8 @@ class ClockOutput(keras.layers.Layer):
         if self.framing == "classification":
             return ops.softmax(x, axis=-1)
         if self.framing == "multihead":
-            return ops.concatenate([ops.softmax(x[:, :12], axis=-1), ops.sigmoid(x[:, 12:])], -1)
+            minute = ops.sigmoid(x[:, 12:]) if self.minute_activation == "sigmoid" else x[:, 12:]
+            return ops.concatenate([ops.softmax(x[:, :12], axis=-1), minute], -1)
         return ops.tanh(x)
 
     def compute_output_shape(self, input_shape):
@@ -155,7 +180,16 @@ class ClockOutput(keras.layers.Layer):
         return [ClockError(self.framing, self.num_classes)]
 
     def get_config(self):
-        return {**super().get_config(), **_framing_config(self)}
+        return {
+            **super().get_config(),
+            **_framing_config(self),
+            "minute_activation": self.minute_activation,
+        }
+
+    @classmethod
+    def from_config(cls, config):
+        # Files saved before the option have no key and were trained with the sigmoid.
+        return super().from_config({"minute_activation": "sigmoid", **config})
 
 
 @saving.serializable

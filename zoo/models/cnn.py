@@ -28,6 +28,7 @@ def build_cnn(
     pool_after=True,
     pool_size: int = 2,
     activation: str = "relu",
+    leaky_relu_slope: float = common.LEAKY_RELU_SLOPE,
     last_conv_activation: bool = True,
     pool_activation: str | None = None,
     batch_norm=False,
@@ -57,7 +58,9 @@ def build_cnn(
     leaves the last conv linear (KTH P3's third conv goes straight to its max-pool).
     ``conv_dropout`` comes after a layer's pooling, ``dense_dropout`` after each
     hidden dense layer. ``pool_activation`` follows each pooling layer (LeNet-5's
-    subsampling layers end in a sigmoid). ``l1``/``l2`` regularise every kernel;
+    subsampling layers end in a sigmoid). ``leaky_relu_slope`` is the negative slope of
+    ``activation="leaky_relu"``: PyTorch's 0.01 (Keras's ``LeakyReLU()`` has 0.3).
+    ``l1``/``l2`` regularise every kernel;
     ``kernel_initializer="torch"`` initialises every layer as PyTorch's nn.Conv2d and
     nn.Linear do.
     ``include_top=False`` leaves out the ``head`` layer: the model outputs the last
@@ -95,6 +98,7 @@ def build_cnn(
     common.check_batch_norm(batch_norm_momentum, batch_norm_epsilon)
     common.check_choice("batch_norm_position", batch_norm_position, common.BATCH_NORM_POSITIONS)
     common.check_choice("activation", activation, common.ACTIVATIONS)
+    common.check_non_negative("leaky_relu_slope", leaky_relu_slope)
     if pool_activation is not None:
         common.check_choice("pool_activation", pool_activation, common.ACTIVATIONS)
     common.check_choice("global_pool", global_pool, ("flatten", "avg", "max"))
@@ -124,6 +128,7 @@ def build_cnn(
             position=batch_norm_position,
             momentum=batch_norm_momentum,
             epsilon=batch_norm_epsilon,
+            leaky_relu_slope=leaky_relu_slope,
         )
         if pool:
             pool_layer = MaxPooling2D if pooling == "max" else layers.AveragePooling2D
@@ -150,6 +155,7 @@ def build_cnn(
             dropout=rate,
             name=f"dense{i}",
             kernel_initializer=kernel_initializer,
+            leaky_relu_slope=leaky_relu_slope,
             kernel_regularizer=regularizer,
         )
     if include_top:

@@ -21,7 +21,8 @@ INITIALIZERS = (
     "random_uniform",
     "torch",
 )
-# PyTorch's default slope, which the reference reports trained with.
+# PyTorch's default slope, which the reference reports trained with. Keras's own
+# LeakyReLU default is 0.3: a builder's `leaky_relu_slope` option sets it per model.
 LEAKY_RELU_SLOPE = 0.01
 
 
@@ -128,10 +129,11 @@ def per_layer(name: str, value, count: int) -> tuple:
     return (value,) * count
 
 
-def activation_layer(kind: str, name: str) -> layers.Layer:
+def activation_layer(kind: str, name: str, slope: float = LEAKY_RELU_SLOPE) -> layers.Layer:
+    """The ``kind`` activation as a layer; a leaky ReLU has negative ``slope``."""
     check_choice("activation", kind, ACTIVATIONS)
     if kind == "leaky_relu":
-        return layers.LeakyReLU(negative_slope=LEAKY_RELU_SLOPE, name=name)
+        return layers.LeakyReLU(negative_slope=slope, name=name)
     return layers.Activation(kind, name=name)
 
 
@@ -147,7 +149,7 @@ def fused(kind: str, batch_norm: bool) -> str | None:
     """The activation to compute inside Conv2D/Dense, or None when it needs its own layer.
 
     Inside the layer it is measurably faster on TensorFlow's CPU kernels; it must be
-    a layer of its own after BatchNorm, and for leaky ReLU with PyTorch's slope.
+    a layer of its own after BatchNorm, and for leaky ReLU with its own slope.
     """
     check_choice("activation", kind, ACTIVATIONS)
     return None if batch_norm or kind == "leaky_relu" else kind
@@ -162,6 +164,7 @@ def layer_norm_activation(
     position: str,
     momentum: float,
     epsilon: float = KERAS_BATCH_NORM_EPSILON,
+    leaky_relu_slope: float = LEAKY_RELU_SLOPE,
 ):
     """``make_layer(activation=...)`` (a Conv2D or Dense) on ``x``, then its BatchNorm and
     ``activation`` (None: none) in ``position``'s order. The activation is computed
@@ -173,7 +176,7 @@ def layer_norm_activation(
     if bn_first:
         x = batch_norm_layer(f"{layer.name}_bn", momentum, epsilon)(x)
     if activation and not inside:
-        x = activation_layer(activation, name=f"{layer.name}_act")(x)
+        x = activation_layer(activation, f"{layer.name}_act", leaky_relu_slope)(x)
     if batch_norm and not bn_first:
         x = batch_norm_layer(f"{layer.name}_bn", momentum, epsilon)(x)
     return x
@@ -191,6 +194,7 @@ def dense_block(
     batch_norm_epsilon: float = KERAS_BATCH_NORM_EPSILON,
     batch_norm_position: str = "before_activation",
     kernel_initializer: str = "glorot_uniform",
+    leaky_relu_slope: float = LEAKY_RELU_SLOPE,
     **options,
 ):
     """Dense -> (BatchNorm) -> activation -> (Dropout), the hidden layer of MLPs and CNN heads
@@ -204,6 +208,7 @@ def dense_block(
         position=batch_norm_position,
         momentum=batch_norm_momentum,
         epsilon=batch_norm_epsilon,
+        leaky_relu_slope=leaky_relu_slope,
     )
     if dropout:
         x = layers.Dropout(dropout, name=f"{name}_dropout")(x)

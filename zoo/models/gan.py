@@ -174,6 +174,7 @@ def build_gan(
     latent_dim: int = 256,
     *,
     generator_filters=(128, 64),
+    generator_start_channels: int | None = None,
     discriminator_filters=(64, 128),
     kernel_size: int = 4,
     batch_norm: bool = True,
@@ -186,6 +187,8 @@ def build_gan(
     -> ``output`` conv; discriminator: ``conv1..m`` (stride 2, leaky ReLU) -> flatten ->
     dropout -> dense ``logit``. The generator starts from ``H / 2**n`` so that its
     ``n = len(generator_filters)`` upsamplings give back the image size exactly.
+    ``generator_start_channels`` are the channels of that first map (default: the
+    first deconv's filters), as the VAE's ``decoder_start_channels``.
     ``output_activation="sigmoid"`` matches images in [0, 1] (``normalize="unit"``).
     """
     from zoo.models.autoencoder import check_latent_dim
@@ -207,11 +210,13 @@ def build_gan(
             f"Received: input_shape={(height, width, channels)}"
         )
 
+    start = g_filters[0] if generator_start_channels is None else generator_start_channels
+    common.check_positive_ints("generator_start_channels", (start,))
     noise = keras.Input((latent_dim,), name="noise")
     x = layers.Dense(
-        (height // scale) * (width // scale) * g_filters[0], use_bias=not batch_norm, name="project"
+        (height // scale) * (width // scale) * start, use_bias=not batch_norm, name="project"
     )(noise)
-    x = layers.Reshape((height // scale, width // scale, g_filters[0]), name="reshape")(x)
+    x = layers.Reshape((height // scale, width // scale, start), name="reshape")(x)
     x = _norm_act(x, batch_norm, "project")
     for i, f in enumerate(g_filters, start=1):
         x = Conv2DTranspose(

@@ -18,7 +18,7 @@ from keras import layers, ops
 
 from zoo import saving
 from zoo.models import common
-from zoo.models.autoencoder import conv_stack
+from zoo.models.autoencoder import conv_stack, deconv_initializers
 from zoo.models.layers import Conv2DTranspose, MaxPooling2D
 
 
@@ -71,6 +71,7 @@ def build_unet(
     noise_input: bool = False,
     embedding_dim: int = 32,
     output_channels: int | None = None,
+    kernel_initializer: str = "glorot_uniform",
     name: str = "unet",
 ) -> keras.Model:
     """A UNet ``latents (h, w, c) -> (h, w, output_channels)`` (default: ``c``).
@@ -81,7 +82,8 @@ def build_unet(
     ``widths[i]`` filters, then the concatenation with ``down{i}_{last}`` and a conv
     ``up{i}_{last}`` to ``widths[i - 1]`` filters; at the top level, to ``top_filters``
     (default ``widths[0]``; Table 9 uses the input's channels, 64). A linear 3x3 conv
-    ``output`` ends the model. Layer names follow Table 9.
+    ``output`` ends the model. Layer names follow Table 9. ``kernel_initializer="torch"``
+    initialises every conv, transposed conv and dense layer as PyTorch does.
     """
     input_shape = common.check_shape(input_shape, 3)
     widths = common.check_positive_ints("widths", widths)
@@ -92,6 +94,7 @@ def build_unet(
             f"one conv after the skip). Received: convs_per_level={convs_per_level!r}"
         )
     common.check_choice("activation", activation, common.ACTIVATIONS)
+    common.check_choice("kernel_initializer", kernel_initializer, common.INITIALIZERS)
     check_divisible(input_shape, len(widths))
     channels = input_shape[-1]
     output_channels = channels if output_channels is None else output_channels
@@ -108,22 +111,36 @@ def build_unet(
         level = keras.Input((1,), name="noise_level")
         inputs.append(level)
         embedding = SinusoidalEmbedding(embedding_dim, name="noise_embedding")(level)
-        embedding = layers.Dense(4 * embedding_dim, activation="swish", name="noise_dense")(
-            embedding
-        )
+        embedding = layers.Dense(
+            4 * embedding_dim,
+            activation="swish",
+            name="noise_dense",
+            **common.weight_initializers(kernel_initializer, embedding_dim),
+        )(embedding)
 
     def condition(x, width, name):
         """Add the noise level's projection to every pixel of ``x``."""
         if embedding is None:
             return x
-        shift = layers.Dense(width, name=f"{name}_noise")(embedding)
+        shift = layers.Dense(
+            width,
+            name=f"{name}_noise",
+            **common.weight_initializers(kernel_initializer, embedding.shape[-1]),
+        )(embedding)
         shift = layers.Reshape((1, 1, width), name=f"{name}_noise_map")(shift)
         return layers.Add(name=f"{name}_conditioned")([x, shift])
 
     def conv3x3(x, width, prefix, number):
         """The 3x3 conv (and activation) named ``{prefix}{number}``."""
         return conv_stack(
-            x, [width], [1], kernel_size=3, activation=activation, prefix=prefix, first=number
+            x,
+            [width],
+            [1],
+            kernel_size=3,
+            activation=activation,
+            prefix=prefix,
+            first=number,
+            kernel_initializer=kernel_initializer,
         )
 
     x = latents
@@ -143,7 +160,13 @@ def build_unet(
         width = widths[i - 1]
         inside = common.fused(activation, False)
         x = Conv2DTranspose(
-            width, 3, strides=2, padding="same", activation=inside, name=f"up{i}_1"
+            width,
+            3,
+            strides=2,
+            padding="same",
+            activation=inside,
+            name=f"up{i}_1",
+            **deconv_initializers(kernel_initializer, width, 3),
         )(x)
         if not inside:
             x = common.activation_layer(activation, name=f"up{i}_1_act")(x)
@@ -152,5 +175,11 @@ def build_unet(
             x = conv3x3(x, width, f"up{i}_", j)
         x = layers.Concatenate(name=f"skip{i}")([x, skips[i - 1]])
         x = conv3x3(x, widths[i - 2] if i > 1 else top_filters, f"up{i}_", convs_per_level)
-    outputs = layers.Conv2D(output_channels, 3, padding="same", name="output")(x)
+    outputs = layers.Conv2D(
+        output_channels,
+        3,
+        padding="same",
+        name="output",
+        **common.weight_initializers(kernel_initializer, x.shape[-1] * 3 * 3),
+    )(x)
     return keras.Model(inputs if noise_input else latents, outputs, name=name)

@@ -12,48 +12,85 @@ from __future__ import annotations
 import inspect
 
 import keras
+from keras import ops
 
 from zoo import saving
 from zoo.errors import did_you_mean
 
 
-@saving.serializable
-class AdamL2(keras.optimizers.Adam):
-    """Adam with PyTorch's weight decay (``torch.optim.Adam(weight_decay=l2)``): ``l2 * w``
-    joins every variable's gradient before the moments, as the gradient of an L2 penalty
-    on all weights, biases and batch-norm parameters would. Keras's ``weight_decay``
-    (AdamW's) shrinks the weights apart from the gradient: for Adam, another regulariser.
-    """
+class _L2Gradient:
+    """PyTorch's ``weight_decay`` (``torch.optim.SGD``, ``RMSprop``, ``Adam``): ``l2 * w``
+    joins every variable's gradient before the optimizer's own update, as the gradient of
+    an L2 penalty on all weights, biases and batch-norm parameters would. Keras's
+    ``weight_decay`` shrinks the weights apart from the gradient (AdamW's decoupled
+    decay): for these optimizers, another regulariser."""
 
-    def __init__(
-        self,
-        learning_rate=1e-3,
-        beta_1=0.9,
-        beta_2=0.999,
-        epsilon=1e-7,
-        amsgrad=False,
-        l2=0.0,
-        **kwargs,
-    ):
-        super().__init__(learning_rate, beta_1, beta_2, epsilon, amsgrad, **kwargs)
+    def __init__(self, *args, l2=0.0, **kwargs):
+        super().__init__(*args, **kwargs)
         if not l2 >= 0:
             raise ValueError(f"`l2` must be >= 0. Received: l2={l2!r}")
         self.l2 = float(l2)
 
     def update_step(self, gradient, variable, learning_rate):
         if self.l2:
-            decay = keras.ops.cast(self.l2, variable.dtype)
-            gradient = keras.ops.add(gradient, keras.ops.multiply(decay, variable))
+            decay = ops.cast(self.l2, variable.dtype)
+            gradient = ops.add(ops.cast(gradient, variable.dtype), ops.multiply(decay, variable))
         super().update_step(gradient, variable, learning_rate)
 
     def get_config(self):
         return {**super().get_config(), "l2": self.l2}
 
 
+@saving.serializable
+class AdamL2(_L2Gradient, keras.optimizers.Adam):
+    """Keras's Adam with PyTorch's weight decay (``torch.optim.Adam(weight_decay=l2)``)."""
+
+
+@saving.serializable
+class SGDL2(_L2Gradient, keras.optimizers.SGD):
+    """Keras's SGD with PyTorch's weight decay (``torch.optim.SGD(weight_decay=l2)``).
+
+    With momentum Keras keeps the learning rate inside the velocity and PyTorch outside:
+    the two agree step for step while the rate is constant, and differ for a few steps
+    after a step decay changes it."""
+
+
+@saving.serializable
+class RMSpropL2(_L2Gradient, keras.optimizers.RMSprop):
+    """PyTorch's RMSprop (``torch.optim.RMSprop(weight_decay=l2)``): its weight decay, and
+    its ``eps`` added to the root of the squared average where Keras adds it under the
+    root (``sqrt(v) + eps`` against ``sqrt(v + eps)``). Keras's ``rho`` is PyTorch's
+    ``alpha``; PyTorch's defaults are ``rho=0.99, epsilon=1e-8``."""
+
+    def update_step(self, gradient, variable, learning_rate):
+        if self.centered:
+            raise ValueError("RMSpropL2 is PyTorch's plain RMSprop: centered=False.")
+        lr = ops.cast(learning_rate, variable.dtype)
+        gradient = ops.cast(gradient, variable.dtype)
+        if self.l2:
+            gradient = ops.add(gradient, ops.multiply(ops.cast(self.l2, variable.dtype), variable))
+        index = self._get_variable_index(variable)
+        velocity = self._velocities[index]
+        self.assign(
+            velocity,
+            ops.add(
+                ops.multiply(self.rho, velocity), ops.multiply(1 - self.rho, ops.square(gradient))
+            ),
+        )
+        increment = ops.divide(ops.multiply(lr, gradient), ops.sqrt(velocity) + self.epsilon)
+        if self.momentum > 0:
+            momentum = self._momentums[index]
+            self.assign(momentum, ops.add(ops.multiply(self.momentum, momentum), increment))
+            increment = momentum
+        self.assign_sub(variable, increment)
+
+
 OPTIMIZERS = {
     "sgd": keras.optimizers.SGD,
     "adam": keras.optimizers.Adam,
     "adam_l2": AdamL2,
+    "sgd_l2": SGDL2,
+    "rmsprop_l2": RMSpropL2,
     "adamw": keras.optimizers.AdamW,
     "rmsprop": keras.optimizers.RMSprop,
     "adadelta": keras.optimizers.Adadelta,
@@ -75,11 +112,12 @@ def optimizer(
     """A Keras optimizer from its name (see ``OPTIMIZERS``); an optimizer is returned as is.
 
     ``momentum`` is SGD's (0, plain SGD: Keras's and PyTorch's default); ``weight_decay``
-    is Keras's decoupled weight decay, for any
-    optimizer (None keeps the optimizer's default), except ``adam_l2``'s, PyTorch's
-    coupled one (``AdamL2``). ``options`` are more keyword
-    arguments of the Keras optimizer, for a reference whose framework's defaults differ
-    from Keras's (PyTorch's RMSprop: ``{"rho": 0.99, "epsilon": 1e-8}``)."""
+    is Keras's decoupled weight decay, for any optimizer (None keeps the optimizer's
+    default), except the ``*_l2`` ones', which is PyTorch's, added to the gradient
+    (``adam_l2``, ``sgd_l2``, ``rmsprop_l2``: a PyTorch reference's Adam, SGD and RMSprop).
+    ``options`` are more keyword arguments of the Keras optimizer, for a reference whose
+    framework's defaults differ from Keras's (PyTorch's RMSprop: ``{"rho": 0.99,
+    "epsilon": 1e-8}``)."""
     if isinstance(name, keras.optimizers.Optimizer):
         return name
     key = str(name).lower()
@@ -88,17 +126,18 @@ def optimizer(
             f"Unknown optimizer '{name}'.{did_you_mean(key, OPTIMIZERS)} "
             f"Known: {', '.join(OPTIMIZERS)}. Received: optimizer={name!r}"
         )
-    unknown = sorted(set(options or {}) - set(inspect.signature(OPTIMIZERS[key]).parameters))
+    stock = next(c for c in OPTIMIZERS[key].__mro__ if c.__module__.startswith("keras."))
+    unknown = sorted(set(options or {}) - set(inspect.signature(stock).parameters))
     if unknown:
         raise ValueError(
             f"Keras's {OPTIMIZERS[key].__name__} takes no {', '.join(unknown)}. "
             f"Received: options={options!r}"
         )
     kwargs = {"learning_rate": learning_rate, **(options or {})}
-    if key == "sgd":
+    if key in ("sgd", "sgd_l2"):
         kwargs["momentum"] = momentum
     if weight_decay is not None:
-        kwargs["l2" if key == "adam_l2" else "weight_decay"] = weight_decay
+        kwargs["l2" if key.endswith("_l2") else "weight_decay"] = weight_decay
     return OPTIMIZERS[key](**kwargs)
 
 

@@ -70,6 +70,20 @@ def complete(model: keras.Model, run_dir: Path, seconds: float) -> None:
     _write(run_dir, {**found, "status": COMPLETE, "train_seconds": round(seconds, 3)})
 
 
+def read_history(path) -> dict[str, list[float]]:
+    """A ``CSVLogger`` file (a run's ``history.csv``) as column -> values per epoch.
+    CSVLogger writes NA where an epoch had no value: a column of NA alone (the ``val_``
+    columns of a run without validation data) is left out, any other NA is NaN."""
+    with open(path, newline="") as f:
+        rows = list(csv.DictReader(f))
+    columns = {key: [row[key] for row in rows] for key in (rows[0] if rows else {})}
+    return {
+        key: [float("nan") if v == "NA" else float(v) for v in values]
+        for key, values in columns.items()
+        if any(v != "NA" for v in values)
+    }
+
+
 def finished(model: keras.Model, run_dir: Path) -> keras.callbacks.History:
     """The finished run in ``run_dir``: its final weights loaded into ``model``, and a
     ``History`` of its logged epochs."""
@@ -79,19 +93,12 @@ def finished(model: keras.Model, run_dir: Path) -> keras.callbacks.History:
     model.set_weights(saved.get_weights())
     history = keras.callbacks.History()
     history.set_model(model)
-    with open(run_dir / "history.csv", newline="") as f:
-        rows = list(csv.DictReader(f))
-    history.epoch = [int(row.pop("epoch")) for row in rows]
-    columns = {key: [row[key] for row in rows] for key in (rows[0] if rows else {})}
-    history.history = {  # CSVLogger writes NA where an epoch had no value
-        key: [float("nan") if v == "NA" else float(v) for v in values]
-        for key, values in columns.items()
-        if any(v != "NA" for v in values)
-    }
+    history.history = read_history(run_dir / "history.csv")
+    history.epoch = [int(epoch) for epoch in history.history.pop("epoch", [])]
     history.run_dir = run_dir
     history.train_seconds = float((_read(run_dir) or {}).get("train_seconds", 0.0))
     print(
-        f"The run in {run_dir} is complete ({len(rows)} epochs): loaded its final model. "
+        f"The run in {run_dir} is complete ({len(history.epoch)} epochs): loaded its final model. "
         "Pass overwrite=True (--overwrite) to train again."
     )
     return history

@@ -11,9 +11,16 @@ PRESETS = {
         "description": "COSC420 A1's CAE: 3x3/2 convs 16-32-64 to a 12x12x64 latent and back to"
         " 96x96x3.",
         "source": "COSC420 A1, Tables 6-7 (47,107 parameters)",
-        "model": {"input_shape": (96, 96, 3), "filters": (16, 32, 64)},
+        "model": {
+            "input_shape": (96, 96, 3),
+            "filters": (16, 32, 64),
+            # PyTorch's nn.Conv2d/ConvTranspose2d defaults: the reference names none.
+            "kernel_initializer": "torch",
+        },
         "data": {"batch_size": 16},
-        # Section 3.1; the epsilon is PyTorch's Adam's (Keras's is 1e-7).
+        # Section 3.1 gives the learning rate, batch size, 150 epochs and MSE; Adam is
+        # carried over from Task 1 (Section 2.5.3), as PyTorch has no default optimizer.
+        # The epsilon is PyTorch's Adam's (Keras's is 1e-7).
         "fit": {
             "optimizer": "adam",
             "learning_rate": 1e-4,
@@ -35,7 +42,8 @@ PRESETS = {
             "decoder_start_channels": 64,
             "output_conv": True,
         },
-        "data": {"batch_size": 128},
+        # IDL A2 names no batch size: Keras's model.fit default, 32.
+        "data": {"batch_size": 32},
         "fit": {
             "optimizer": "adam",
             "learning_rate": 1e-3,

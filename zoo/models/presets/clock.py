@@ -5,12 +5,14 @@ Each preset is data: a ``description``, its ``source``, and the options of each 
 (``zoo.fit``'s, with ``epochs``) and ``evaluate`` (``zoo.evaluate``'s).
 """
 
+from zoo.models.presets.mlp import MOVING_BN_STATISTICS
+
 SOURCE = "IDL A2, Task 2 and Table 9"
 #: Every framing trains alike, so Table 9 compares the framings alone: Adam with Keras's
 #: defaults (learning rate 1e-3, epsilon 1e-7, a constant rate), as the reference says
 #: "Adam"; model.fit's batch of 32, for the reference names none. It names no epoch count
 #: either (Keras's default, 1, trains nothing), so 12 is the zoo's.
-FIT = {"optimizer": "adam", "learning_rate": 1e-3, "epochs": 12}
+FIT = {"optimizer": "adam", "learning_rate": 1e-3, "epochs": 12, **MOVING_BN_STATISTICS}
 DATA = {"batch_size": 32}
 
 PRESETS = {
@@ -29,10 +31,13 @@ PRESETS = {
         "fit": FIT,
     },
     "clock_multihead": {
-        "description": "Two heads: the hour as 12 classes, the minute as a number in [0, 1].",
+        "description": "Two heads: the hour as 12 classes, the minute as a number in [0, 1).",
         "source": SOURCE,
-        # The minute scaled to [0, 1] and the two losses weighed alike (Keras's default
+        # The minute scaled to [0, 1) and the two losses weighed alike (Keras's default
         # loss weights), as the reference does; the builder's own minute_weight is 10.
+        # Section 2.3's minute head is a regression with MSE and names no activation, so
+        # it is linear, Keras's Dense default (the builder's minute_activation="linear";
+        # "sigmoid" is the zoo's option).
         "model": {"framing": "multihead", "minute_weight": 1.0},
         "data": DATA,
         "fit": FIT,
@@ -63,6 +68,9 @@ PRESETS = {
         "model": {
             "framing": "sincos",
             "activation": "leaky_relu",
+            # Section 2.5 says "leakyrelu" and gives no slope, so it is Keras's
+            # layers.LeakyReLU() default, 0.3 (the builders default to PyTorch's 0.01).
+            "leaky_relu_slope": 0.3,
             "conv_dropout": (0.0, 0.0, 0.0, 0.0, 0.2),
             "dense_batch_norm": True,
             "l2": 0.01,

@@ -6,6 +6,7 @@ Each preset is data: a ``description``, its ``source``, and the options of each 
 (``zoo.fit``'s, with ``epochs``) and ``evaluate`` (``zoo.evaluate``'s).
 """
 
+from zoo.data.augment import TORCH_FILL
 from zoo.models.common import TORCH_BATCH_NORM_EPSILON, TORCH_BATCH_NORM_MOMENTUM
 
 #: The references written in PyTorch name neither their batch norm's settings nor their
@@ -16,12 +17,15 @@ TORCH_BATCH_NORM = {
     "batch_norm_epsilon": TORCH_BATCH_NORM_EPSILON,
 }
 TORCH_LAYERS = {**TORCH_BATCH_NORM, "kernel_initializer": "torch"}
+#: zoo.fit recomputes the batch-norm statistics after every epoch (``precise_bn``); no
+#: reference does, so their presets keep the moving averages of Keras and PyTorch alike.
+MOVING_BN_STATISTICS = {"precise_bn": None}
 
 #: IDL A2 trains its Fashion-MNIST models for at most 50 epochs with early stopping and
 #: names neither a batch size nor a patience, so both are Keras's: model.fit's batch of 32
 #: and EarlyStopping()'s patience 0, which stops at the first epoch without a better
 #: validation loss, as zoo.fit's ``early_stopping=1`` does.
-IDL_FIT = {"epochs": 50, "early_stopping": 1}
+IDL_FIT = {"epochs": 50, "early_stopping": 1, **MOVING_BN_STATISTICS}
 IDL_DATA = {"batch_size": 32}
 
 #: CV1's baseline training (Table 1): AdamW at 1e-3, weight decay 1.0, 100 epochs.
@@ -33,11 +37,18 @@ CV1_FIT = {
     "weight_decay": 1.0,
     "optimizer_options": {"epsilon": 1e-8},
     "epochs": 100,
+    **MOVING_BN_STATISTICS,
 }
 #: Section 1.6's Normalize: zero mean, values in [-1, 1] (PyTorch's Normalize(0.5, 0.5)).
 CV1_NORMALIZE = {"normalize": "standardize", "mean": 0.5, "std": 0.5}
-CV1_DATA = {"batch_size": 512, **CV1_NORMALIZE}
-CV1_ROTATION = 10 / 360  # Section 1.6: at most 10 degrees, as Keras's fraction of a turn
+CV1_DATA = {
+    "batch_size": 512,
+    **CV1_NORMALIZE,
+    "validation": 0,  # seed 001: trained on CIFAR-100's train split, no validation split
+}
+#: Section 1.6: torchvision's RandomRotation(10), at most 10 degrees (Keras's fraction of a
+#: turn), the corners filled with 0 and the nearest pixel taken, as torchvision does.
+CV1_ROTATION = {"factor": 10 / 360, **TORCH_FILL}
 
 PRESETS = {
     "mlp": {"description": "MLP family: any depth and widths."},
@@ -45,9 +56,16 @@ PRESETS = {
         "description": "Keras's classic mnist_mlp example: 512-512 ReLU with dropout 0.2.",
         "source": "IDL A2, Table 1",
         "model": {"hidden_units": (512, 512), "dropout": 0.2},
-        "data": {"batch_size": 128},
+        # Seed 002 (Table 1): Keras's mnist_mlp trains on all 60,000 training images
+        # (its validation data is the test set, which the zoo never validates on).
+        "data": {"batch_size": 128, "validation": 0},
         # RMSprop() with Keras's defaults: learning rate 1e-3, rho 0.9.
-        "fit": {"optimizer": "rmsprop", "learning_rate": 1e-3, "epochs": 20},
+        "fit": {
+            "optimizer": "rmsprop",
+            "learning_rate": 1e-3,
+            "epochs": 20,
+            **MOVING_BN_STATISTICS,
+        },
     },
     "idl_baseline_mlp": {
         "description": "IDL A2's baseline: the course textbook's Fashion-MNIST MLP, 300-100 ReLU, "
@@ -98,6 +116,7 @@ PRESETS = {
             "batch_size": 64,
             "normalize": "unit",
             "augment": {"flip": None, "rotation": CV1_ROTATION, "random_resized_crop": None},
+            "validation": 0,  # seed 001: trained on CIFAR-100's train split, no validation split
         },
         "fit": {**CV1_FIT, "learning_rate": 1e-4, "weight_decay": 0.8},
     },

@@ -16,7 +16,8 @@ PRESETS = {
             "decoder_strides": (2,),
             "decoder_start_channels": 64,
         },
-        "data": {"batch_size": 128},
+        # IDL A2 names no batch size: Keras's model.fit default, 32.
+        "data": {"batch_size": 32},
         "fit": {"epochs": 20},
     }
 }
