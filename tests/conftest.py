@@ -69,6 +69,15 @@ def backend_env(backend: str) -> dict:
     return env
 
 
+def optimizer_steps(optimizer, weights, gradient, steps: int):
+    """``weights`` after ``steps`` updates of ``optimizer`` with the same ``gradient``: an
+    optimizer's arithmetic, to compare with a reference's update written out."""
+    variable = keras.Variable(weights)
+    for _ in range(steps):
+        optimizer.apply_gradients([(keras.ops.convert_to_tensor(gradient), variable)])
+    return keras.ops.convert_to_numpy(variable)
+
+
 def check_figure(path, min_pixels: int = 100) -> None:
     """``path`` is a PNG that PIL reads, at least ``min_pixels`` on each side, and not one
     flat colour: a figure was drawn, not only a file touched."""

@@ -16,6 +16,7 @@ import keras
 import keras_tuner as kt
 import numpy as np
 import pytest
+from conftest import optimizer_steps
 
 import zoo
 from tuning import hypermodel, spaces
@@ -181,22 +182,15 @@ def torch_adam(weights, gradient, steps, lr, weight_decay, eps, betas=(0.9, 0.99
     return w
 
 
-def steps_of(optimizer, weights, gradient, steps):
-    variable = keras.Variable(weights)
-    for _ in range(steps):
-        optimizer.apply_gradients([(keras.ops.convert_to_tensor(gradient), variable)])
-    return keras.ops.convert_to_numpy(variable)
-
-
 def test_adam_l2_is_pytorchs_adam_with_weight_decay():
     weights = np.array([1.0, -2.0, 0.5, 3.0], np.float32)
     gradient = np.array([0.1, 0.0, -0.3, 0.02], np.float32)
     adam = optimizers.optimizer("adam_l2", 0.1, weight_decay=0.5, options={"epsilon": 1e-8})
     assert isinstance(adam, optimizers.AdamL2) and adam.weight_decay is None
     expected = torch_adam(weights, gradient, 3, lr=0.1, weight_decay=0.5, eps=1e-8)
-    np.testing.assert_allclose(steps_of(adam, weights, gradient, 3), expected, rtol=1e-5)
+    np.testing.assert_allclose(optimizer_steps(adam, weights, gradient, 3), expected, rtol=1e-5)
     decoupled = keras.optimizers.Adam(0.1, weight_decay=0.5, epsilon=1e-8)  # AdamW's decay
-    assert np.abs(steps_of(decoupled, weights, gradient, 3) - expected).max() > 0.05
+    assert np.abs(optimizer_steps(decoupled, weights, gradient, 3) - expected).max() > 0.05
     restored = optimizers.AdamL2.from_config(adam.get_config())
     assert (restored.l2, restored.epsilon) == (0.5, 1e-8)
 

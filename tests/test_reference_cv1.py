@@ -9,6 +9,7 @@ import keras
 import keras_tuner as kt
 import numpy as np
 import pytest
+from conftest import optimizer_steps
 
 import tuning
 import zoo
@@ -224,10 +225,7 @@ GRADIENT = np.array([0.1, 0.0, -0.3, 0.02], np.float32)
 
 
 def keras_steps(optimizer, steps=3):
-    variable = keras.Variable(WEIGHTS)
-    for _ in range(steps):
-        optimizer.apply_gradients([(keras.ops.convert_to_tensor(GRADIENT), variable)])
-    return keras.ops.convert_to_numpy(variable)
+    return optimizer_steps(optimizer, WEIGHTS, GRADIENT, steps)
 
 
 def torch_sgd(lr, momentum, weight_decay, steps=3):

@@ -55,20 +55,16 @@ class SGDL2(_L2Gradient, keras.optimizers.SGD):
     after a step decay changes it."""
 
 
-@saving.serializable
-class RMSpropL2(_L2Gradient, keras.optimizers.RMSprop):
-    """PyTorch's RMSprop (``torch.optim.RMSprop(weight_decay=l2)``): its weight decay, and
-    its ``eps`` added to the root of the squared average where Keras adds it under the
-    root (``sqrt(v) + eps`` against ``sqrt(v + eps)``). Keras's ``rho`` is PyTorch's
-    ``alpha``; PyTorch's defaults are ``rho=0.99, epsilon=1e-8``."""
+class _TorchRMSprop(keras.optimizers.RMSprop):
+    """Keras's RMSprop with PyTorch's step: ``eps`` added to the root of the squared
+    average, where Keras adds it under the root (``sqrt(v) + eps`` against
+    ``sqrt(v + eps)``)."""
 
     def update_step(self, gradient, variable, learning_rate):
         if self.centered:
             raise ValueError("RMSpropL2 is PyTorch's plain RMSprop: centered=False.")
         lr = ops.cast(learning_rate, variable.dtype)
         gradient = ops.cast(gradient, variable.dtype)
-        if self.l2:
-            gradient = ops.add(gradient, ops.multiply(ops.cast(self.l2, variable.dtype), variable))
         index = self._get_variable_index(variable)
         velocity = self._velocities[index]
         self.assign(
@@ -83,6 +79,13 @@ class RMSpropL2(_L2Gradient, keras.optimizers.RMSprop):
             self.assign(momentum, ops.add(ops.multiply(self.momentum, momentum), increment))
             increment = momentum
         self.assign_sub(variable, increment)
+
+
+@saving.serializable
+class RMSpropL2(_L2Gradient, _TorchRMSprop):
+    """PyTorch's RMSprop (``torch.optim.RMSprop(weight_decay=l2)``): its weight decay and
+    its step. Keras's ``rho`` is PyTorch's ``alpha``; PyTorch's defaults are ``rho=0.99,
+    epsilon=1e-8``."""
 
 
 OPTIMIZERS = {

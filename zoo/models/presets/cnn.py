@@ -43,7 +43,7 @@ KTH_DATA = {
     "batch_size": 64,
     "normalize": "centered",
     "shuffle": False,
-    "validation": 0,  # seed 004, Section 1: trained on all 50,000 training examples
+    "validation": 0,  # Section 1: trained on all 50,000 training examples
 }
 #: KTH P3's training (Section 2.2): SGD at 0.001 for 300 epochs. It names no momentum:
 #: PyTorch's SGD default, none.
@@ -68,7 +68,7 @@ PRESETS = {
             "dense_units": (128,),
             "dense_dropout": 0.5,
         },
-        # Seed 002 (Table 1): Keras's mnist_cnn trains on all 60,000 training images
+        # IDL A2, Table 1: Keras's mnist_cnn trains on all 60,000 training images
         # (its validation data is the test set, which the zoo never validates on).
         "data": {"batch_size": 128, "validation": 0},
         # Adadelta() with Keras's defaults: learning rate 1e-3 (the example's older Keras

@@ -44,7 +44,7 @@ CV1_NORMALIZE = {"normalize": "standardize", "mean": 0.5, "std": 0.5}
 CV1_DATA = {
     "batch_size": 512,
     **CV1_NORMALIZE,
-    "validation": 0,  # seed 001: trained on CIFAR-100's train split, no validation split
+    "validation": 0,  # CV1 trains on CIFAR-100's whole train split: no validation split
 }
 #: Section 1.6: torchvision's RandomRotation(10), at most 10 degrees (Keras's fraction of a
 #: turn), the corners filled with 0 and the nearest pixel taken, as torchvision does.
@@ -56,7 +56,7 @@ PRESETS = {
         "description": "Keras's classic mnist_mlp example: 512-512 ReLU with dropout 0.2.",
         "source": "IDL A2, Table 1",
         "model": {"hidden_units": (512, 512), "dropout": 0.2},
-        # Seed 002 (Table 1): Keras's mnist_mlp trains on all 60,000 training images
+        # IDL A2, Table 1: Keras's mnist_mlp trains on all 60,000 training images
         # (its validation data is the test set, which the zoo never validates on).
         "data": {"batch_size": 128, "validation": 0},
         # RMSprop() with Keras's defaults: learning rate 1e-3, rho 0.9.
@@ -116,7 +116,7 @@ PRESETS = {
             "batch_size": 64,
             "normalize": "unit",
             "augment": {"flip": None, "rotation": CV1_ROTATION, "random_resized_crop": None},
-            "validation": 0,  # seed 001: trained on CIFAR-100's train split, no validation split
+            "validation": 0,  # CV1 trains on CIFAR-100's whole train split
         },
         "fit": {**CV1_FIT, "learning_rate": 1e-4, "weight_decay": 0.8},
     },
