@@ -234,6 +234,15 @@ def test_balance_tops_up_every_class_to_the_largest(data_dir):
     assert all(a.tobytes() in found for a in originals)
     assert len(found) > len({a.tobytes() for a in originals})
 
+    # The copies are made once (COSC420 A1, 2.3.1): every epoch sees the same images,
+    # and the same seed makes the same copies again.
+    def images(ds):
+        return sorted(a.tobytes() for a in _arrays(ds)[0])
+
+    assert images(balanced) == sorted(a.tobytes() for a in x)
+    again = zoo.data.load("digits", split, balance=True, batch_size=16, **options)
+    assert images(again) == images(balanced)
+
 
 def test_shuffle_gives_every_example_once_in_a_new_order_each_epoch(data_dir, monkeypatch):
     # Chunks of 3 batches of 8x8 float32 images: an epoch is 5 chunks and the rest.

@@ -8,6 +8,8 @@ its batches from memory, several at a time; augmentation (in 0..255) and
 normalization run on those chunks.
 """
 
+from typing import NamedTuple
+
 import numpy as np
 import tensorflow as tf
 
@@ -55,8 +57,11 @@ def load(
     of names from ``zoo.data.augment.NAMES`` or a dict name -> strength or options, for
     this split; ``sharpen``, torchvision's sharpness factor (2 sharpens, 0 blurs), is
     applied to every split (``load_splits`` passes it to all three), before ``augment``.
-    ``balance`` tops every class up to the largest with augmented copies of its own
-    images. ``seed`` fixes the shuffled orders and the augmentation, epoch by epoch
+    ``balance`` tops every class up to the largest with copies of its own images,
+    augmented once (flip, rotation, affine, colour jitter: ``augment.BALANCE_DEFAULT``)
+    and kept beside the originals for every epoch; ``augment``, if given, then runs on
+    originals and copies alike each epoch (COSC420 A1, Section 2.3.1, made its copies
+    once). ``seed`` fixes the shuffled orders and the augmentation, epoch by epoch
     (augmentation then runs one chunk at a time). ``cache=False`` streams the split
     from disk through a shuffle buffer instead of holding it in memory, for sets too
     big for it. ``splits`` names which tfds split each split reads: "tfds" (its own) or
@@ -112,21 +117,18 @@ def load(
         lambda: _train_stats(builder, train_split, size, ids, sharpen, verbose),
     )
     augmenters = aug.layers(specs, channels=channels, seed=seed)
-    copy_augmenters = []
-    if balance and not augmenters:  # The copies still must differ from their originals.
-        copy_augmenters = aug.layers(
-            aug.parse(list(aug.BALANCE_DEFAULT)), channels=channels, seed=seed
+    balancing = None
+    if balance:
+        balancing = Balancing(
+            len(ids or ()) or spec.num_classes,
+            aug.layers(aug.parse(list(aug.BALANCE_DEFAULT)), channels=channels, seed=seed),
         )
 
-    def finish(x, y, is_copy=None):
+    def finish(x, y):
         x = tf.cast(x, tf.float32)
         if sharpener is not None:
             x = sharpener(x, training=True)  # a fixed factor: the same on every split
-        if copy_augmenters:
-            x = tf.where(is_copy[:, None, None, None], aug.apply(x, copy_augmenters), x)
-        else:
-            x = aug.apply(x, augmenters)
-        return scale(x), y
+        return scale(aug.apply(x, augmenters)), y
 
     return batched(
         ds,
@@ -137,9 +139,17 @@ def load(
         seed=seed,
         cache=cache,
         drop_remainder=drop_remainder,
-        balance_classes=(len(ids or ()) or spec.num_classes) if balance else None,
+        balancing=balancing,
         verbose=verbose,
     )
+
+
+class Balancing(NamedTuple):
+    """Top each of ``num_classes`` classes up to the largest with copies of its own
+    examples, run once through ``augmenters``."""
+
+    num_classes: int
+    augmenters: list
 
 
 def batched(
@@ -152,16 +162,15 @@ def batched(
     seed,
     cache,
     drop_remainder,
-    balance_classes=None,
+    balancing=None,
     verbose="auto",
 ) -> tf.data.Dataset:
-    """``(uint8 image, label)`` examples as batches through ``finish(x, y[, is_copy])``.
+    """``(uint8 image, label)`` examples as batches through ``finish(x, y)``.
 
     With ``cache`` they are read into memory now (a bar unless ``verbose`` is 0) and
     each epoch gathers its batches (``_in_memory_batches``); without, they stream
-    through a shuffle buffer. ``balance_classes``: top each of that many classes up to
-    the largest (needs ``cache``); ``finish`` then also gets ``is_copy``. ``what`` names
-    them in errors and above the bar.
+    through a shuffle buffer. ``balancing`` (a ``Balancing``, needs ``cache``) adds its
+    copies once, after the read. ``what`` names them in errors and above the bar.
     """
     # Seeded, one batch or chunk is finished at a time, in order: Keras's augmentation
     # layers draw from a seed generator each call, and parallel calls would take its
@@ -169,19 +178,16 @@ def batched(
     calls = tf.data.AUTOTUNE if seed is None else None
     if cache:
         images, labels = _read_all(examples, what, verbose)
-        order = np.arange(len(labels))
-        if balance_classes:
-            order = _balanced_order(labels.numpy(), balance_classes)
+        if balancing is not None:
+            images, labels = _with_balancing_copies(images, labels, balancing, what, verbose)
         ds = _in_memory_batches(
             images,
             labels,
-            order,
             batch_size,
             finish,
             shuffle=shuffle,
             seed=seed,
             drop_remainder=drop_remainder,
-            flag_copies=bool(balance_classes),
             calls=calls,
         )
     else:
@@ -363,9 +369,9 @@ def _read_all(ds, what, verbose):
     return tuple(tf.concat(column, axis=0) for column in zip(*parts))
 
 
-def _balanced_order(labels, num_classes) -> np.ndarray:
-    """Every example once, then copies of each smaller class's examples (cycled) up to
-    the largest class's count, as indices into ``labels``."""
+def _copies_to_balance(labels, num_classes) -> np.ndarray:
+    """Indices into ``labels`` of the copies that top each smaller class up to the
+    largest class's count (its examples cycled)."""
     counts = np.bincount(labels.astype(np.int64), minlength=num_classes)
     target = int(counts.max())
     copies = [
@@ -373,36 +379,49 @@ def _balanced_order(labels, num_classes) -> np.ndarray:
         for c, n in enumerate(counts)
         if 0 < n < target
     ]
-    return np.concatenate([np.arange(len(labels)), *copies])
+    return np.concatenate([np.zeros(0, np.int64), *copies])
+
+
+def _with_balancing_copies(images, labels, balancing, what, verbose):
+    """``images`` and ``labels`` with ``balancing``'s copies after them. The copies are
+    augmented here, once, and stored as uint8 like the originals: the training set is
+    then fixed, as if the copies had been written to disk (a bar unless ``verbose`` is
+    0). Seeded augmenters run one chunk at a time, in order, so reruns match."""
+    at = _copies_to_balance(labels.numpy(), balancing.num_classes)
+    if not len(at):
+        return images, labels
+
+    def augment(i):
+        x = aug.apply(tf.cast(tf.gather(images, i), tf.float32), balancing.augmenters)
+        return tf.cast(tf.clip_by_value(tf.round(x), 0, 255), images.dtype)
+
+    chunks = tf.data.Dataset.from_tensor_slices(at).batch(READ_CHUNK // 8).map(_plain(augment))
+    title = f"Augmenting {len(at)} copies to balance the classes of the {what}"
+    copies = list(progress(chunks, count(chunks), verbose=verbose, title=title))
+    return tf.concat([images, *copies], 0), tf.concat([labels, tf.gather(labels, at)], 0)
 
 
 def _in_memory_batches(
     images,
     labels,
-    order,
     batch_size,
     finish,
     *,
     shuffle,
     seed,
     drop_remainder,
-    flag_copies,
     calls,
 ) -> tf.data.Dataset:
-    """Batches of ``finish(images[i], labels[i])`` for the ``i`` in ``order``, reshuffled
-    each epoch.
+    """Batches of ``finish(images[i], labels[i])``, reshuffled each epoch.
 
     Each epoch shuffles one permutation of positions and cuts it into rows of
     ``batch_size``. Chunks of rows (about ``_CHUNK_BYTES`` of float32 images) are then
     gathered and finished in one tf.data call each, and split into batches again: with
     a call per batch the pipeline ran at 0.92x (``python -m benchmarks.pipeline``), and
-    a shuffle buffer costs calls per example. ``calls``: how many chunks are finished at once
-    (``num_parallel_calls``). With ``flag_copies``, ``finish`` also gets
-    ``is_copy``: the position is past the originals, i.e. one of ``_balanced_order``'s
-    copies.
+    a shuffle buffer costs calls per example. ``calls``: how many chunks are finished at
+    once (``num_parallel_calls``).
     """
-    order = tf.constant(order, tf.int64)
-    n, originals = int(order.shape[0]), int(labels.shape[0])
+    n = int(labels.shape[0])
     full = n // batch_size
     rest = 0 if drop_remainder else n - full * batch_size
     image_bytes = 4 * int(np.prod(images.shape[1:]))
@@ -421,9 +440,7 @@ def _in_memory_batches(
 
     def gather(at):
         flat = tf.reshape(at, [-1])
-        i = tf.gather(order, flat)
-        x, y = tf.gather(images, i), tf.gather(labels, i)
-        out = finish(x, y, flat >= originals) if flag_copies else finish(x, y)
+        out = finish(tf.gather(images, flat), tf.gather(labels, flat))
         # Back to [rows, batch, ...]; the batch size stays static where it is known.
         width = batch_size if drop_remainder else tf.shape(at)[1]
         return tuple(tf.reshape(t, [-1, width, *t.shape[1:]]) for t in out)
