@@ -65,17 +65,17 @@ QUICK_BATCH = 8  # --quick: the mock splits hold 48 images; the GAN drops partia
 # Task 1.1, Table 1: test accuracy. Keras's mnist_cnn compiles Adadelta() with Keras's
 # default learning rate, 1e-3 (the preset; the reference's 0.8891 after 12 epochs fits
 # it); the example's older Keras had 1.0, the last row.
-MNIST = [  # row, preset, fit options, the reference's test accuracy
-    ("mlp", "keras_mnist_mlp", {}, 0.9837),
-    ("cnn", "keras_mnist_cnn", {}, 0.8891),
-    ("cnn_adadelta_1.0", "keras_mnist_cnn", {"learning_rate": 1.0}, None),
+MNIST = [  # row, preset, fit options, the reference's test accuracy and test loss
+    ("mlp", "keras_mnist_mlp", {}, 0.9837, 0.1206),
+    ("cnn", "keras_mnist_cnn", {}, 0.8891, 0.4189),
+    ("cnn_adadelta_1.0", "keras_mnist_cnn", {"learning_rate": 1.0}, None, None),
 ]
 
 
 def mnist(ctx):
     rows = []
-    for name, preset, fit, reference in ctx.variants(MNIST):
-        _, _, row = ctx.train(preset, name, reference=reference, **fit)
+    for name, preset, fit, reference, loss in ctx.variants(MNIST):
+        _, _, row = ctx.train(preset, name, reference=reference, reference_loss=loss, **fit)
         rows.append(row)
     return rows
 
@@ -83,18 +83,20 @@ def mnist(ctx):
 # Task 1.2, Fashion-MNIST: each search's three best settings by validation accuracy face
 # the reference's top three where it gives them (Table 4 for the MLP, Table 7 for the
 # CNN); the settings it reported alone face their own numbers. Labels are the spaces'
-# (tuning.references). A search is (space, folder, default tuner, top three, settings).
+# (tuning.references). A search is (space, folder, default tuner, top three, settings);
+# a setting is (label, values, the reference's test accuracy, its test loss).
 MLP_LAYERS = (
     "idl_fmnist_mlp_layers",
     "layers",
     "oneatatime",
     (None,),
-    [  # Table 2, no dropout
-        ("2 layers, 512 units", {"layers": 2, "units": 512}, 0.8911),
-        ("3 layers, 512 units", {"layers": 3, "units": 512}, 0.8843),
-        ("4 layers, 512 units", {"layers": 4, "units": 512}, 0.8842),
-        ("2 layers, 128 units", {"layers": 2, "units": 128}, 0.8876),
-        ("2 layers, 256 units", {"layers": 2, "units": 256}, 0.8847),
+    [  # Table 2, no dropout: its #layers rows, then its #units rows
+        ("2 layers, 512 units", {"layers": 2, "units": 512}, 0.8911, 0.3679),
+        ("3 layers, 512 units", {"layers": 3, "units": 512}, 0.8843, 0.3622),
+        ("4 layers, 512 units", {"layers": 4, "units": 512}, 0.8842, 0.3583),
+        ("2 layers, 128 units", {"layers": 2, "units": 128}, 0.8876, 0.3659),
+        ("2 layers, 256 units", {"layers": 2, "units": 256}, 0.8847, 0.3302),
+        ("2 layers, 512 units (#units)", {"layers": 2, "units": 512}, 0.8858, 0.3539),
     ],
 )
 MLP_GRID = (
@@ -112,6 +114,7 @@ MLP_GRID = (
                 "regularizer": "none",
             },
             None,
+            None,
         ),
     ],
 )
@@ -120,10 +123,10 @@ MLP_DROPOUT = (
     "dropout",
     "grid",
     (0.8919, 0.8911, 0.8891),
-    [  # Table 4
-        ("512 units, dropout 0.3", {"units": 512, "dropout": 0.3}, 0.8919),
-        ("512 units, no dropout", {"units": 512, "dropout": 0.0}, 0.8911),
-        ("128 units, dropout 0.1", {"units": 128, "dropout": 0.1}, 0.8891),
+    [  # Table 4 (no test loss)
+        ("512 units, dropout 0.3", {"units": 512, "dropout": 0.3}, 0.8919, None),
+        ("512 units, no dropout", {"units": 512, "dropout": 0.0}, 0.8911, None),
+        ("128 units, dropout 0.1", {"units": 128, "dropout": 0.1}, 0.8891, None),
     ],
 )
 CNN_ARCHITECTURE = (
@@ -132,12 +135,12 @@ CNN_ARCHITECTURE = (
     "oneatatime",
     (None,),
     [  # Table 5, at dropout 0.5 and RMSprop
-        ("5 conv layers", {"conv_layers": 5, "filters": "32-64-64-128-128"}, 0.9109),
-        ("6 conv layers", {"conv_layers": 6}, 0.9060),
-        ("3 conv layers", {"conv_layers": 3}, 0.9101),
-        ("filters 64-128-128-256-256", {"filters": "64-128-128-256-256"}, 0.9094),
-        ("filters 32-64-64-128-128", {"filters": "32-64-64-128-128"}, 0.9094),
-        ("filters 128-256-256-512-512", {"filters": "128-256-256-512-512"}, 0.9042),
+        ("5 conv layers", {"conv_layers": 5, "filters": "32-64-64-128-128"}, 0.9109, 0.2642),
+        ("6 conv layers", {"conv_layers": 6}, 0.9060, 0.3105),
+        ("3 conv layers", {"conv_layers": 3}, 0.9101, 0.3360),
+        ("filters 64-128-128-256-256", {"filters": "64-128-128-256-256"}, 0.9094, 0.2767),
+        ("filters 32-64-64-128-128", {"filters": "32-64-64-128-128"}, 0.9094, 0.2916),
+        ("filters 128-256-256-512-512", {"filters": "128-256-256-512-512"}, 0.9042, 0.2907),
     ],
 )
 CNN_TUNING = (
@@ -146,16 +149,19 @@ CNN_TUNING = (
     "oneatatime",
     (0.9183, 0.9116, 0.9109),
     [  # Table 6, on Table 5's best
-        ("dropout 0.1", {"dense_dropout": 0.1, "optimizer": "rmsprop"}, 0.9183),
-        ("dropout 0.3", {"dense_dropout": 0.3}, 0.9175),
-        ("dropout 0.5", {"dense_dropout": 0.5}, 0.9105),
-        ("RMSprop", {"dense_dropout": 0.1, "optimizer": "rmsprop"}, 0.9111),
-        ("Adam 0.001", {"optimizer": "adam_1e-3"}, 0.9116),
-        ("Adam 0.01", {"optimizer": "adam_1e-2"}, 0.8732),
+        ("dropout 0.1", {"dense_dropout": 0.1, "optimizer": "rmsprop"}, 0.9183, 0.3279),
+        ("dropout 0.3", {"dense_dropout": 0.3}, 0.9175, 0.3613),
+        ("dropout 0.5", {"dense_dropout": 0.5}, 0.9105, 0.3713),
+        ("RMSprop", {"dense_dropout": 0.1, "optimizer": "rmsprop"}, 0.9111, 0.2768),
+        ("Adam 0.001", {"optimizer": "adam_1e-3"}, 0.9116, 0.4071),
+        ("Adam 0.01", {"optimizer": "adam_1e-2"}, 0.8732, 0.3658),
     ],
 )
-# The textbook's models, the Baseline rows of Tables 2 and 5 (test loss, test accuracy).
-BASELINES = {"mlp": ("idl_baseline_mlp", 0.8863), "cnn": ("idl_baseline_cnn", 0.8909)}
+# The textbook's models, the Baseline rows of Tables 2 and 5 (test accuracy, test loss).
+BASELINES = {
+    "mlp": ("idl_baseline_mlp", 0.8863, 0.6186),
+    "cnn": ("idl_baseline_cnn", 0.8909, 0.3330),
+}
 
 
 # Tables 4 and 7: the two best models, each trained once per --seeds, to tell whether the
@@ -211,14 +217,16 @@ def fmnist_cnn(ctx):
 
 def baseline(ctx, family):
     """The textbook's model, trained as a search's settings are (the Baseline rows)."""
-    preset, reference = BASELINES[family]
-    _, _, row = ctx.train(preset, f"{family}_baseline", reference=reference)
+    preset, reference, loss = BASELINES[family]
+    _, _, row = ctx.train(preset, f"{family}_baseline", reference=reference, reference_loss=loss)
     return [{**row, "metric": "test_accuracy"}]
 
 
-def search(ctx, space, name, tuner, reference_top, settings):
+def search(ctx, space, name, tuner, reference_top, settings, reference_top_loss=()):
     """Run (or resume) a search in ``ctx.out/name``; rows for its best trials and for the
-    reference's own settings, each scored on the test split by its best checkpoint."""
+    reference's own settings, each scored on the test split by its best checkpoint (test
+    accuracy and loss, beside the reference's: ``reference_top`` and
+    ``reference_top_loss`` for the best, in rank order)."""
     directory = ctx.out / name
     trials = tuning.run(
         space,
@@ -233,38 +241,49 @@ def search(ctx, space, name, tuner, reference_top, settings):
         verbose=min(ctx.args.verbose, 1),
     )
     done = [t for t in trials if "rank" in t]
-    chosen = [(f"{name} top {t['rank']}", t, s) for t, s in zip(done, reference_top)]
-    for label, values, reference in settings:
+    losses = [*reference_top_loss, *[None] * len(reference_top)]
+    chosen = [
+        (f"{name} top {t['rank']}", t, s, loss) for t, s, loss in zip(done, reference_top, losses)
+    ]
+    for label, values, reference, loss in settings:
         found = [t for t in done if all(t[hp] == v for hp, v in values.items())]
-        chosen += [(f"{name}: {label}", t, reference) for t in found]
+        chosen += [(f"{name}: {label}", t, reference, loss) for t in found]
     test = zoo.data.load(ctx.dataset, "test", data_dir=ctx.args.data_dir)
     test = test.take(QUICK_STEPS) if ctx.quick else test
-    runs = {t["trial"]: directory / f"trial_{t['trial']}" / "run" for _, t, _ in chosen}
-    accuracy = {
-        trial: zoo.evaluate(keras.models.load_model(run / "best.keras"), test).accuracy
-        for trial, run in runs.items()
-    }
+    runs = {t["trial"]: directory / f"trial_{t['trial']}" / "run" for _, t, _, _ in chosen}
+    scores = {trial: test_scores(run / "best.keras", test) for trial, run in runs.items()}
     names = list(tuning.get(space).values)
     rows = []
-    for label, t, reference in chosen:
+    for label, t, reference, reference_loss in chosen:
         epochs = len((runs[t["trial"]] / "history.csv").read_text().splitlines()) - 1
+        accuracy, loss = scores[t["trial"]]
         row = ctx.row(
             label,
-            accuracy[t["trial"]],
+            accuracy,
             reference=reference,
             metric="test_accuracy",
             epochs=epochs,
+            test_loss=loss,
+            reference_loss=reference_loss,
         )
         setting = ", ".join(f"{hp}={t[hp]}" for hp in names)
         rows.append(
             {**row, "val_accuracy": t.get("val_accuracy"), "rank": t["rank"], "setting": setting}
         )
     labels = {}  # a trial's first label, for one curve per trial (Figures 1 and 2)
-    for label, t, _ in chosen:
+    for label, t, _, _ in chosen:
         labels.setdefault(t["trial"], label)
     histories = {label: runs[trial] / "history.csv" for trial, label in labels.items()}
     plots.plot_histories(histories, ctx.out / f"{name}_accuracy.png", metric="accuracy")
     return rows
+
+
+def test_scores(path, test):
+    """The test accuracy and loss of the model saved at ``path`` (compiled as it was
+    trained: the loss with its weight penalties, as Keras's model.evaluate gives it)."""
+    model = keras.models.load_model(path)
+    loss = model.evaluate(test, verbose=0, return_dict=True)["loss"]
+    return zoo.evaluate(model, test).accuracy, float(loss)
 
 
 def search_options(parser):
@@ -280,37 +299,46 @@ def search_options(parser):
     parser.add_argument("--max-trials", type=int, help="stop each search after this many trials")
 
 
-# Task 1.2, Table 8: the Fashion-MNIST settings trained on CIFAR-10 (test accuracy).
-CIFAR10 = [  # row, preset, model options, fit options, the reference's test accuracy
-    ("mlp_baseline", "idl_baseline_mlp", {}, {}, 0.4977),
-    ("mlp_top1", "idl_fmnist_mlp", {}, {}, 0.4559),
-    ("mlp_top2", "idl_fmnist_mlp", {"dropout": 0.0}, {}, 0.4735),
-    ("mlp_top3", "idl_fmnist_mlp", {"hidden_units": (128,), "dropout": 0.1}, {}, 0.4304),
+# Task 1.2, Table 8: the Fashion-MNIST settings trained on CIFAR-10.
+CIFAR10 = [  # row, preset, model options, fit options, the reference's test accuracy, loss
+    ("mlp_baseline", "idl_baseline_mlp", {}, {}, 0.4977, 1.4616),
+    ("mlp_top1", "idl_fmnist_mlp", {}, {}, 0.4559, 1.5321),
+    ("mlp_top2", "idl_fmnist_mlp", {"dropout": 0.0}, {}, 0.4735, 1.4960),
+    ("mlp_top3", "idl_fmnist_mlp", {"hidden_units": (128,), "dropout": 0.1}, {}, 0.4304, 1.5921),
     (
         "mlp_new_best",
         "idl_fmnist_mlp",
         {"hidden_units": (512, 128, 32), "dropout": 0.1},
         {},
         0.4985,
+        1.4300,
     ),
-    ("cnn_baseline", "idl_baseline_cnn", {}, {}, 0.6478),
-    ("cnn_top1", "idl_fmnist_cnn", {}, {}, 0.6969),
-    ("cnn_top2", "idl_fmnist_cnn", {}, {"optimizer": "adam"}, 0.7004),
-    ("cnn_top3", "idl_fmnist_cnn", {"dense_dropout": 0.5}, {}, 0.6802),
+    ("cnn_baseline", "idl_baseline_cnn", {}, {}, 0.6478, 1.5516),
+    ("cnn_top1", "idl_fmnist_cnn", {}, {}, 0.6969, 0.9998),
+    ("cnn_top2", "idl_fmnist_cnn", {}, {"optimizer": "adam"}, 0.7004, 1.0246),
+    ("cnn_top3", "idl_fmnist_cnn", {"dense_dropout": 0.5}, {}, 0.6802, 0.9959),
     (
         "cnn_new_best",
         "idl_fmnist_cnn",
         {"filters": (64, 128, 128, 256, 256)},
         {"optimizer": "adam"},
         0.7024,
+        1.1895,
     ),
 ]
 
 
 def cifar10(ctx):
     rows = []
-    for name, preset, options, fit, reference in ctx.variants(CIFAR10):
-        _, _, row = ctx.train(preset, name, reference=reference, model_options=options, **fit)
+    for name, preset, options, fit, reference, loss in ctx.variants(CIFAR10):
+        _, _, row = ctx.train(
+            preset,
+            name,
+            reference=reference,
+            reference_loss=loss,
+            model_options=options,
+            **fit,
+        )
         rows.append(row)
     return rows
 
@@ -319,19 +347,19 @@ def cifar10(ctx):
 # Here the same five searches run there; the last MLP and the last CNN search's best face
 # its new bests (its MLP, 512-128-32 with dropout 0.1, lies outside the Fashion-MNIST
 # spaces; both are in the cifar10 step).
-CIFAR10_SEARCHES = [  # a search, and the reference's accuracy of its best on CIFAR-10
-    (MLP_LAYERS, None),
-    (MLP_GRID, None),
-    (MLP_DROPOUT, 0.4985),
-    (CNN_ARCHITECTURE, None),
-    (CNN_TUNING, 0.7024),
+CIFAR10_SEARCHES = [  # a search; the reference's test accuracy and loss of its best there
+    (MLP_LAYERS, None, None),
+    (MLP_GRID, None, None),
+    (MLP_DROPOUT, 0.4985, 1.4300),
+    (CNN_ARCHITECTURE, None, None),
+    (CNN_TUNING, 0.7024, 1.1895),
 ]
 
 
 def cifar10_search(ctx):
     rows = []
-    for (space, name, tuner, _, _), best in ctx.variants(CIFAR10_SEARCHES):
-        rows += search(ctx, space, name, tuner, (best,), [])
+    for (space, name, tuner, _, _), best, loss in ctx.variants(CIFAR10_SEARCHES):
+        rows += search(ctx, space, name, tuner, (best,), [], reference_top_loss=(loss,))
     return rows
 
 

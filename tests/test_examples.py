@@ -60,6 +60,9 @@ def test_quick_run_writes_table_and_figures(
         rows = list(csv.DictReader(f))
     assert rows, "an experiment must report at least one result"
     assert all(row["zoo"] not in ("", "None") for row in rows)
+    # Where the reference gives a test loss, the zoo's is measured beside it.
+    with_loss = [row for row in rows if row.get("reference_test_loss") not in (None, "")]
+    assert all(float(row["test_loss"]) > 0 for row in with_loss)
     assert all(row["dataset"] == "-" or row["dataset"].endswith("(mock)") for row in rows)
     assert (out / "results.md").read_text().count("\n|") == len(rows) + 2  # header, rule, rows
     figures = list(out.rglob("*.png"))

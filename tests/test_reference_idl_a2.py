@@ -434,14 +434,14 @@ def test_every_experiment_is_a_subcommand_of_the_script():
 def test_the_baselines_are_rows():
     script = SCRIPT
     assert script.BASELINES == {
-        "mlp": ("idl_baseline_mlp", 0.8863),  # Table 2
-        "cnn": ("idl_baseline_cnn", 0.8909),  # Table 5
+        "mlp": ("idl_baseline_mlp", 0.8863, 0.6186),  # Table 2: accuracy, test loss
+        "cnn": ("idl_baseline_cnn", 0.8909, 0.3330),  # Table 5
     }
     table_8 = {row[0]: (row[1], row[4]) for row in script.CIFAR10}
     assert table_8["mlp_baseline"] == ("idl_baseline_mlp", 0.4977)
     assert table_8["cnn_baseline"] == ("idl_baseline_cnn", 0.6478)
     assert len(table_8) == 10  # Table 8's ten rows
-    searched = [search[0] for search, _ in script.CIFAR10_SEARCHES]
+    searched = [search[0] for search, _, _ in script.CIFAR10_SEARCHES]
     assert searched == [
         "idl_fmnist_mlp_layers",
         "idl_fmnist_mlp_grid",
@@ -449,7 +449,46 @@ def test_the_baselines_are_rows():
         "idl_fmnist_cnn_architecture",
         "idl_fmnist_cnn",
     ]
-    assert [best for _, best in script.CIFAR10_SEARCHES if best] == [0.4985, 0.7024]
+    bests = [(best, loss) for _, best, loss in script.CIFAR10_SEARCHES if best]
+    assert bests == [(0.4985, 1.4300), (0.7024, 1.1895)]
+
+
+def test_the_test_loss_columns_are_the_tables_values():
+    # Tables 1, 2, 5, 6 and 8 give "Test Loss" beside "Test Accuracy".
+    script = SCRIPT
+    assert {row[0]: row[3:] for row in script.MNIST} == {
+        "mlp": (0.9837, 0.1206),
+        "cnn": (0.8891, 0.4189),
+        "cnn_adadelta_1.0": (None, None),
+    }
+
+    def table(search):
+        return sorted((accuracy, loss) for _, _, accuracy, loss in search[4])
+
+    assert table(script.MLP_LAYERS) == sorted(
+        [(0.8911, 0.3679), (0.8843, 0.3622), (0.8842, 0.3583)]  # #layers
+        + [(0.8876, 0.3659), (0.8847, 0.3302), (0.8858, 0.3539)]  # #units
+    )
+    assert table(script.CNN_ARCHITECTURE) == sorted(
+        [(0.9109, 0.2642), (0.9060, 0.3105), (0.9101, 0.3360)]  # #Conv2D layers
+        + [(0.9094, 0.2767), (0.9094, 0.2916), (0.9042, 0.2907)]  # #filters
+    )
+    assert table(script.CNN_TUNING) == sorted(
+        [(0.9183, 0.3279), (0.9175, 0.3613), (0.9105, 0.3713)]  # dropout rate
+        + [(0.9111, 0.2768), (0.9116, 0.4071), (0.8732, 0.3658)]  # optimizer
+    )
+    assert [row[4:] for row in script.CIFAR10] == [
+        (0.4977, 1.4616),
+        (0.4559, 1.5321),
+        (0.4735, 1.4960),
+        (0.4304, 1.5921),
+        (0.4985, 1.4300),
+        (0.6478, 1.5516),
+        (0.6969, 0.9998),
+        (0.7004, 1.0246),
+        (0.6802, 0.9959),
+        (0.7024, 1.1895),
+    ]
 
 
 def test_table_9_rows():

@@ -57,7 +57,18 @@ QUICK_EXAMPLES = 48  # mock examples per split in --quick mode
 # --quick draws the figures of a run that need no second pass of the model (predictions
 # and t-SNE run it again, and on JAX compile it again).
 QUICK_FIGURES = ("history", "confusion_matrix", "per_class_accuracy")
-COLUMNS = ("experiment", "metric", "reference", "zoo", "dataset", "epochs", "minutes", "backend")
+COLUMNS = (
+    "experiment",
+    "metric",
+    "reference",
+    "zoo",
+    "reference_test_loss",
+    "test_loss",
+    "dataset",
+    "epochs",
+    "minutes",
+    "backend",
+)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -146,6 +157,7 @@ class Context:
         name: str,
         *,
         reference=None,
+        reference_loss=None,
         metric: str = "accuracy",
         dataset: str | None = None,
         model_options: dict | None = None,
@@ -159,7 +171,8 @@ class Context:
         made by ``zoo.transfer``). Options override the preset's (``model_options`` its
         builder's, ``fit_options`` its ``zoo.fit`` ones); ``seed`` overrides --seed.
         Returns ``(model, report, row)``; the row scores ``metric`` (a field of the report, e.g.
-        ``average_top1_recall``) next to the reference's value.
+        ``average_top1_recall``) next to the reference's value, and the test loss next to
+        ``reference_loss``.
         """
         dataset = dataset or self.dataset
         seed = self.seed if seed is None else seed
@@ -205,6 +218,8 @@ class Context:
             dataset=dataset,
             epochs=summary["epochs_run"],
             seconds=summary["train_seconds"],
+            test_loss=summary["test_loss"],
+            reference_loss=reference_loss,
         )
         return model, report, row
 
@@ -235,14 +250,19 @@ class Context:
         dataset=None,
         epochs=None,
         seconds=None,
+        test_loss=None,
+        reference_loss=None,
     ) -> dict:
-        """One results row: the reference's number next to the zoo's, and how it was measured."""
+        """One results row: the reference's number next to the zoo's, and how it was
+        measured; the test losses where they were measured or the reference gives one."""
         dataset = dataset or self.dataset or "-"
+        losses = {"reference_test_loss": reference_loss, "test_loss": test_loss}
         return {
             "experiment": name,
             "metric": metric,
             "reference": reference,
             "zoo": value,
+            **{column: loss for column, loss in losses.items() if loss is not None},
             "dataset": f"{dataset} (mock)" if self.quick else dataset,
             "epochs": self.epochs if epochs is None else epochs,
             "minutes": None if seconds is None else round(seconds / 60, 2),

@@ -5,7 +5,7 @@
 everything a report needs into one directory:
 
     out/run/          zoo.fit's run directory (best.keras, history.csv, TensorBoard)
-    out/report.json   the evaluation Report, plus wall time and epochs
+    out/report.json   the evaluation Report, plus the test loss, wall time and epochs
     out/report.txt    the same, readable
     out/summary.txt   the model summary (layers, shapes, parameters)
     out/figures/      history, confusion matrix, per-class accuracy, predictions, t-SNE
@@ -139,6 +139,9 @@ def run(
         )
     )
 
+    # The compiled loss on the test split, as Keras's model.evaluate reports it (with any
+    # weight penalties): the "Test Loss" the references' tables give beside accuracy.
+    test_loss = model.evaluate(test, verbose=0, return_dict=True)["loss"]
     summary = {
         "model": model.name,
         "dataset": dataset,
@@ -146,6 +149,7 @@ def run(
         "epochs_run": len(history.history["loss"]),
         "train_seconds": round(seconds, 1),
         "parameters": model.count_params(),
+        "test_loss": float(test_loss),
         **report.to_dict(),
     }
     out.mkdir(parents=True, exist_ok=True)
