@@ -22,7 +22,7 @@ Every experiment, by the reference's table:
     batch_size      Section 2.5.1, batch sizes 4, 16, 64, 128 and 256 (coarse)
     learning_rate   Section 2.5.2, learning rates 5e-4, 1e-3 and 5e-3 (coarse)
     cae             Tables 6-8, Figure 3
-    unet            Table 9, Figures 4-8
+    unet            Table 9, Figures 4-8; with its options, Figures 9-12
 
 `unet` trains the reference's 10-step scheme and, on the same UNet and latents, a
 cosine noise schedule sampled with DDIM (``zoo.diffusion``), and scores both by the
@@ -41,6 +41,9 @@ images.
     python examples/cosc420.py regularisation --epochs 50     # Table 5
     python examples/cosc420.py cae --epochs 150               # Table 8, Figure 3
     python examples/cosc420.py unet --epochs 1000             # Figures 4 and 8, Fréchet
+    python examples/cosc420.py unet --unclamped-noising       # Figure 9 (darkening)
+    python examples/cosc420.py unet --start-mean 0            # Figure 10 (red and purple)
+    python examples/cosc420.py unet --train-images 50         # Figure 11 (Figure 12: all)
     python examples/cosc420.py all --dataset digits --image-size 32 --batch-size 32 \
         --epochs 10 --cae-epochs 20 --classifier-epochs 10  # a small stand-in
     python examples/cosc420.py cnn --dataset fashion_mnist --image-size 32 --epochs 2
@@ -180,6 +183,27 @@ def unet_options(parser):
     )
     parser.add_argument("--ddim-steps", type=int, default=20, help="DDIM sampling steps")
     parser.add_argument("--samples", type=int, default=5000, help="generated images to score")
+    # COSC420 A1's Section 4 problems, each one option away from the fixed recipe.
+    parser.add_argument(
+        "--unclamped-noising",
+        action="store_true",
+        help="train the 10-step scheme on noise levels left unclamped, the report's first "
+        "attempt (Figure 9: darker and darker samples)",
+    )
+    parser.add_argument(
+        "--start-mean",
+        type=float,
+        default=0.5,
+        help="mean of the 10-step scheme's clamped starting noise (default 0.5, the "
+        "report's fix; 0 is its first attempt, Figure 10's red and purple flowers)",
+    )
+    parser.add_argument(
+        "--train-images",
+        type=int,
+        help="train the denoisers on the first N training images only (50: Figure 11; "
+        "default all, as in Figure 12, though with this step's UNet: the report does not "
+        "describe its first, 5-million-parameter one)",
+    )
 
 
 def image_size(ctx) -> tuple[int, int]:
@@ -456,6 +480,7 @@ def train_denoisers(ctx, setup, autoencoder, images, sample_steps, shown):
             zoo.build(setup["unet"], input_shape=latent, noise_input=False),
             encoder,
             decoder,
+            clamp=not ctx.args.unclamped_noising,
             seed=ctx.seed,
             name="ten_step_denoiser",
         ),
@@ -503,6 +528,10 @@ def check_unet_options(args):
             "--samples must be at least 2: a Fréchet distance needs a covariance. "
             f"Received: --samples {args.samples}"
         )
+    if args.train_images is not None and args.train_images < 1:
+        raise ValueError(
+            f"--train-images must be at least 1. Received: --train-images {args.train_images}"
+        )
 
 
 def unet(ctx):
@@ -528,8 +557,9 @@ def unet(ctx):
     autoencoder, seconds["cae"] = assignment.timed(
         train_autoencoder, ctx, setup, train_x, epochs["cae"]
     )
+    denoised = train_x[: ctx.args.train_images]  # all of them without --train-images
     models, denoising_seconds = train_denoisers(
-        ctx, setup, autoencoder, train_x, sample_steps, shown
+        ctx, setup, autoencoder, denoised, sample_steps, shown
     )
     seconds.update(denoising_seconds)
 
@@ -537,9 +567,20 @@ def unet(ctx):
     # features of the one classifier next to the CAE's reconstructions and pure noise.
     n_samples = min(ctx.args.samples, len(test_x) // 2)
     trajectories, sampling_seconds = {}, {}
+    n_sampled = max(n_samples, shown)
+    start = {  # --start-mean: the 10-step scheme's starting noise (Figure 10)
+        "ten_step": diffusion.start_noise(
+            n_sampled, models["ten_step"].image_shape, ctx.seed, mean=ctx.args.start_mean
+        ),
+        "ddim": n_sampled,
+    }
     for name, model in models.items():
         trajectories[name], sampling_seconds[name] = assignment.timed(
-            model.sample, max(n_samples, shown), steps=sample_steps[name], seed=ctx.seed
+            model.sample,
+            start[name],
+            steps=sample_steps[name],
+            seed=ctx.seed,
+            verbose=ctx.args.verbose,
         )
     fakes = {name: frames[:n_samples, -1] for name, frames in trajectories.items()}
     fakes["cae"] = autoencoder.predict(train_x[:n_samples], verbose=0)
@@ -548,10 +589,21 @@ def unet(ctx):
     scores = quality.score(classifier, test_x, fakes, seed=ctx.seed)
 
     latent = "x".join(map(str, autoencoder.get_layer("encoder").output_shape[1:]))
+    # The options of Section 4's problems in use: Figures 9-10 (the 10-step scheme's
+    # noise), 11 (both denoisers' training images).
+    subset = f"; trained on {len(denoised)} images (Figure 11)" if ctx.args.train_images else ""
+    problems = "".join(
+        f"; {text}"
+        for text, used in (
+            ("unclamped noising (Figure 9)", ctx.args.unclamped_noising),
+            (f"start noise mean {ctx.args.start_mean:g} (Figure 10)", ctx.args.start_mean != 0.5),
+        )
+        if used
+    )
     labels = {
         "ten_step": f"COSC420 A1's scheme ({levels} noise levels, "
-        f"{sample_steps['ten_step']} steps; Figure 8)",
-        "ddim": f"cosine schedule, DDIM ({sample_steps['ddim']} steps)",
+        f"{sample_steps['ten_step']} steps; Figure 8{problems}{subset})",
+        "ddim": f"cosine schedule, DDIM ({sample_steps['ddim']} steps{subset})",
         "cae": "CAE reconstructions of training images (the latent space's best)",
         "noise": "pure noise (uniform pixels)",
     }

@@ -98,6 +98,21 @@ def test_the_noising_is_cumulative_clamped_and_reproducible(images):
     np.testing.assert_allclose(steps.std(axis=(0, 2, 3, 4)), small, rtol=0.05)
 
 
+def test_the_reports_first_attempts_are_options(autoencoder, images):
+    # Figure 9: noisy levels left unclamped leave [0, 1]; Figure 10: noise of mean 0,
+    # clamped, is black wherever it was negative (half the pixels).
+    unclamped = diffusion.cumulative_noise(images, seed=3, clamp=False)
+    unclamped = keras.ops.convert_to_numpy(unclamped)
+    assert unclamped.min() < 0.0 and unclamped.max() > 1.0
+    dark = diffusion.start_noise(64, IMAGE, seed=0, mean=0.0)
+    assert abs((dark == 0.0).mean() - 0.5) < 0.02 and dark.mean() < 0.35  # grey: 0.5
+    denoiser = diffusion.TenStepDenoiser(
+        zoo.build("unet", noise_input=False, **TINY_UNET), *autoencoder, clamp=False
+    )
+    assert diffusion.TenStepDenoiser.from_config(denoiser.get_config()).clamp is False
+    assert ten_step_denoiser(autoencoder).clamp is True
+
+
 def test_the_starting_noise_is_centred_on_grey_and_clamped():
     raw = diffusion.start_noise(64, IMAGE, seed=0, clamp=False)
     assert abs(raw.mean() - 0.5) < 0.02 and raw.min() < 0.0 < 1.0 < raw.max()

@@ -338,3 +338,21 @@ def test_the_script_trains_on_table_1s_split_of_the_flowers(dataset, asked, expe
         args=argparse.Namespace(splits=asked), dataset=dataset, step=script.STEPS[0]
     )
     assert script.splits(ctx) == expected
+
+
+def test_section_4s_problems_are_options_of_the_unet_step_defaulting_to_the_fixes():
+    script = load_script()
+    parser = argparse.ArgumentParser()
+    script.unet_options(parser)
+    fixed = parser.parse_args([])  # the report's final recipe
+    assert (fixed.unclamped_noising, fixed.start_mean, fixed.train_images) == (False, 0.5, None)
+    problems = parser.parse_args("--unclamped-noising --start-mean 0 --train-images 50".split())
+    assert (problems.unclamped_noising, problems.start_mean, problems.train_images) == (
+        True,
+        0.0,
+        50,
+    )
+    for figure in (9, 10, 11):
+        assert f"# Figure {figure}" in script.__doc__
+    with pytest.raises(ValueError, match="--train-images must be at least 1"):
+        script.check_unet_options(parser.parse_args(["--train-images", "0"]))

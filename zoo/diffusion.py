@@ -73,29 +73,34 @@ def check_count(n) -> int:
     return int(n)
 
 
-def cumulative_noise(images, noise_levels=TEN_STEP_NOISE_LEVELS, seed=None):
+def cumulative_noise(images, noise_levels=TEN_STEP_NOISE_LEVELS, seed=None, *, clamp=True):
     """COSC420 A1's Figure 4: ``(n, H, W, C)`` images in [0, 1] -> ``(n, levels + 1, H, W,
     C)``, level 0 the images and level k level k-1 plus N(0, noise_levels[k-1]^2)
     noise, clamped to [0, 1]. ``seed``: an int, None or a ``keras.random.SeedGenerator``
-    (an int gives the same levels every call, on one backend)."""
+    (an int gives the same levels every call, on one backend). ``clamp=False`` leaves
+    the levels unclamped: COSC420 A1's first attempt, whose samples darkened (Figure 9)."""
     levels = check_noise_levels(noise_levels)
     if not isinstance(seed, keras.random.SeedGenerator):
         seed = keras.random.SeedGenerator(seed)
     x = ops.cast(images, "float32")
     noisy = [x]
     for std in levels:
-        x = ops.clip(x + std * keras.random.normal(ops.shape(x), seed=seed), 0.0, 1.0)
+        x = x + std * keras.random.normal(ops.shape(x), seed=seed)
+        x = ops.clip(x, 0.0, 1.0) if clamp else x
         noisy.append(x)
     return ops.stack(noisy, axis=1)
 
 
-def start_noise(n: int, shape, seed=0, *, std: float | None = None, clamp: bool = True):
-    """COSC420 A1's starting images: N(0.5, std) per pixel, clamped to [0, 1] (a mean of 0
-    clamps more dark pixels than bright ones, which COSC420 A1 saw as a colour shift).
-    ``std`` defaults to the total standard deviation of ``TEN_STEP_NOISE_LEVELS``."""
+def start_noise(
+    n: int, shape, seed=0, *, mean: float = 0.5, std: float | None = None, clamp: bool = True
+):
+    """COSC420 A1's starting images: N(0.5, std) per pixel, clamped to [0, 1]. ``mean=0``
+    is its first attempt: half the pixels clamp to black, and its samples came out red
+    and purple (Figure 10). ``std`` defaults to the total standard deviation of
+    ``TEN_STEP_NOISE_LEVELS``."""
     if std is None:
         std = math.sqrt(sum(v * v for v in TEN_STEP_NOISE_LEVELS))
-    noise = np.random.default_rng(seed).normal(0.5, std, (n, *shape)).astype(np.float32)
+    noise = np.random.default_rng(seed).normal(mean, std, (n, *shape)).astype(np.float32)
     return np.clip(noise, 0.0, 1.0) if clamp else noise
 
 
@@ -178,7 +183,8 @@ class LatentModel(keras.Model):
 @saving.serializable
 class TenStepDenoiser(LatentModel):
     """COSC420 A1's denoiser: 10 cumulative noise levels, 10 denoising steps; the UNet maps
-    the latent of noise level k to that of level k-1."""
+    the latent of noise level k to that of level k-1. ``clamp``: each level clamped to
+    [0, 1], the report's fix (False: Figure 9's darkening)."""
 
     def __init__(
         self,
@@ -187,6 +193,7 @@ class TenStepDenoiser(LatentModel):
         decoder=None,
         *,
         noise_levels=TEN_STEP_NOISE_LEVELS,
+        clamp=True,
         seed=None,
         **kwargs,
     ):
@@ -194,10 +201,11 @@ class TenStepDenoiser(LatentModel):
         if len(unet.inputs) != 1:
             raise ValueError("The 10-step scheme uses a UNet without a noise input.")
         self.noise_levels = check_noise_levels(noise_levels)
+        self.clamp = bool(clamp)
 
     def call(self, images, training=False):
         steps = len(self.noise_levels)
-        noisy = cumulative_noise(images, self.noise_levels, self.seed_generator)
+        noisy = cumulative_noise(images, self.noise_levels, self.seed_generator, clamp=self.clamp)
         latents = self.encode(ops.reshape(noisy, (-1, *self.image_shape)))
         latents = ops.reshape(latents, (-1, steps + 1, *self.latent_shape))
         inputs = ops.reshape(latents[:, 1:], (-1, *self.latent_shape))
@@ -230,7 +238,11 @@ class TenStepDenoiser(LatentModel):
         return np.stack(frames, axis=1)
 
     def get_config(self):
-        return {**super().get_config(), "noise_levels": list(self.noise_levels)}
+        return {
+            **super().get_config(),
+            "noise_levels": list(self.noise_levels),
+            "clamp": self.clamp,
+        }
 
 
 SeedDenoiser = TenStepDenoiser  # old name; removed in a later release
