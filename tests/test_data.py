@@ -393,7 +393,7 @@ def fashion_data_dir(fashion_raw_dir, tmp_path_factory):
 
 
 @pytest.mark.integration
-@runs_on("tensorflow")  # tf.data and tfds alone: see conftest
+@runs_on("jax")  # tf.data and tfds alone (see conftest), in the suite with time to spare
 def test_fashion_mnist_prepared_from_raw_files(fashion_data_dir):
     spec = zoo.data.info("fashion_mnist", data_dir=fashion_data_dir)
     assert spec.splits == {"train": 60000, "test": 10000}

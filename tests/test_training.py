@@ -22,6 +22,7 @@ def small_cnn(**options):
     return zoo.build("cnn", input_shape=(8, 8, 1), filters=(16, 32), dense_units=(32,), **options)
 
 
+@pytest.mark.integration  # a few hundred steps
 def test_small_cnn_on_digits_beats_chance_by_far(digits, tmp_path):
     train, test = digits
     model = small_cnn()

@@ -49,23 +49,6 @@ def trial_values(directory):
 
 @pytest.mark.integration
 @runs_on("tensorflow")  # see the docstring
-def test_grid_enumerates_the_product(tmp_path, data_dir, traced_steps_run_eagerly):
-    space = tiny(hidden_units=[(8,), (16,)], optimizer=["adam", "sgd"])
-    rows = tuning.run(space, "grid", directory=tmp_path / "g", data_dir=data_dir, **FAST)
-    found = sorted((r["hidden_units"], r["optimizer"]) for r in trial_values(tmp_path / "g"))
-    assert found == sorted(itertools.product(["8", "16"], ["adam", "sgd"]))
-    assert len(rows) == space.size == 4
-    assert {"results.csv", "results.json", "results.png", "search.json"} <= {
-        p.name for p in (tmp_path / "g").iterdir()
-    }
-    results = json.loads((tmp_path / "g" / "results.json").read_text())
-    assert len(results["trials"]) == 4
-    assert results["best_test"]["trial"] == rows[0]["trial"]
-    assert 0 <= results["best_test"]["test_accuracy"] <= 1
-
-
-@pytest.mark.integration
-@runs_on("tensorflow")  # see the docstring
 def test_one_at_a_time_varies_one_hyperparameter_per_trial(
     tmp_path, data_dir, traced_steps_run_eagerly
 ):
@@ -113,10 +96,10 @@ def test_options_split_into_builder_data_and_fit():
 
 @pytest.mark.integration
 @runs_on("tensorflow")  # processes of their own: see conftest
-def test_killed_search_resumes_without_rerunning(tmp_path, data_dir):
+def test_a_killed_grid_search_resumes_without_rerunning_and_covers_the_grid(tmp_path, data_dir):
     out = tmp_path / "k"
     cmd = [sys.executable, "-m", "tuning", "run", "smoke", "--tuner", "grid", "--quick"]
-    cmd += ["--epochs", "2", "--dir", str(out), "--data-dir", str(data_dir), "--verbose", "0"]
+    cmd += ["--epochs", "1", "--dir", str(out), "--data-dir", str(data_dir), "--verbose", "0"]
     proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 180  # generous: both backends' suites share the cores
     while not (out / "trial_0001").exists():
@@ -128,10 +111,17 @@ def test_killed_search_resumes_without_rerunning(tmp_path, data_dir):
     result = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr[-2000:]
     rows = trial_values(out)
-    assert len(rows) == 4
-    assert len({(r["hidden_units"], r["optimizer"]) for r in rows}) == 4
+    found = sorted((r["hidden_units"], r["optimizer"]) for r in rows)
+    assert found == sorted(itertools.product(["16", "32"], ["adam", "rmsprop"]))  # the grid
     assert (out / "trial_0000" / "run" / "history.csv").read_text() == first  # Not run again.
     assert "4 of 4 trials completed" in result.stdout
+    assert {"results.csv", "results.json", "results.png", "search.json"} <= {
+        p.name for p in out.iterdir()
+    }
+    results = json.loads((out / "results.json").read_text())
+    assert len(results["trials"]) == 4
+    assert results["best_test"]["trial"] == results["trials"][0]["trial"]
+    assert 0 <= results["best_test"]["test_accuracy"] <= 1
 
 
 @pytest.mark.parametrize("tuner", search.TUNERS)
