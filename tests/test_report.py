@@ -193,6 +193,13 @@ def test_report_of_a_made_run_dir_has_reference_and_zoo_and_its_pages(tmp_path):
     assert "| experiment | metric | reference | zoo |" in lines
     assert "| default | accuracy | 0.6932 | 0.7012 |" in lines
     assert "![made/one/figures/bars.png](made/one/figures/bars.png)" in lines
+    # A script's docstring goes on past its first line: the title is the name before it.
+    description = "IDL A2 (a course, assignment 2): its tables,\nits figures.\n\nMore."
+    argv = ["report", "--out", str(tmp_path)]
+    assert assignment.main(description, [made_step()], argv, default_out="runs/unused") == 0
+    assert (tmp_path / "report.md").read_text().splitlines()[
+        0
+    ] == "# IDL A2 (a course, assignment 2)"
     pdf = (tmp_path / "report.pdf").read_bytes()
     assert pdf_pages(tmp_path / "report.pdf") == 3  # contents, the table, the figure
     assert b"/Type3" not in pdf

@@ -317,7 +317,9 @@ def main(description: str, steps: list[Step], argv=None, *, default_out: str) ->
                     step_args = _step_args(step, args) if args.command == "all" else args
                     _run(step, step_args, command)
         if args.command == "report" or getattr(args, "report", False):
-            title = description.strip().splitlines()[0]
+            # The assignment's name: the docstring's first line up to its colon (the
+            # line goes on into the next one).
+            title = description.strip().splitlines()[0].split(": ")[0]
             experiments = [(step.name, step.help) for step in steps]
             paths = handin.write_report(args.out, experiments, title=title, stamp=args.stamp)
             print("Report: " + ", ".join(str(path) for path in paths))
