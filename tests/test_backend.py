@@ -3,6 +3,7 @@
 import os
 import subprocess
 import sys
+from importlib import metadata
 
 import keras
 import numpy as np
@@ -10,6 +11,7 @@ import pytest
 from conftest import runs_on
 
 import zoo
+from zoo import backend
 from zoo.backend import YNNPACK_OFF
 from zoo.models.layers import Conv2DTranspose, MaxPooling2D
 
@@ -104,10 +106,19 @@ def xla_flags_after_import(env):
 
 
 @pytest.mark.integration
-@runs_on("jax")  # processes of their own, which set the flags whatever the backend
-def test_import_turns_ynnpack_off_unless_the_user_set_xla_flags():
+@runs_on("jax")  # a process of its own, which sets the flags whatever the backend
+def test_import_turns_ynnpack_off():
     env = {k: v for k, v in os.environ.items() if k != "XLA_FLAGS"}
     assert xla_flags_after_import(env) == YNNPACK_OFF
-    assert xla_flags_after_import({**env, "XLA_FLAGS": "--xla_dump_to=/tmp/x"}) == (
-        "--xla_dump_to=/tmp/x"
-    )
+
+
+def test_a_users_xla_flags_are_left_alone(monkeypatch):
+    # What import zoo runs first (above), called here: no process of its own needed.
+    monkeypatch.setenv("XLA_FLAGS", "--xla_dump_to=/tmp/x")
+    assert backend.configure_xla_cpu() is False
+    assert os.environ["XLA_FLAGS"] == "--xla_dump_to=/tmp/x"
+    monkeypatch.delenv("XLA_FLAGS")
+    monkeypatch.setenv("JAX_PLATFORMS", "cpu")  # whatever plugins are installed
+    tested = ".".join(metadata.version("jaxlib").split(".")[:2]) in backend.TESTED_JAXLIB
+    assert backend.configure_xla_cpu() is tested
+    assert os.environ.get("XLA_FLAGS") == (YNNPACK_OFF if tested else None)
