@@ -90,7 +90,6 @@ def conv_stack(
     """Strided ``same`` convs named ``conv{first}``, ``conv{first + 1}``, ..."""
     for i, (f, s) in enumerate(zip(filters, strides), start=first):
         inside = common.fused(activation, False)
-        fan_in = x.shape[-1] * kernel_size * kernel_size
         x = layers.Conv2D(
             f,
             kernel_size,
@@ -98,7 +97,7 @@ def conv_stack(
             padding="same",
             activation=inside,
             name=f"{prefix}{i}",
-            **common.weight_initializers(kernel_initializer, fan_in),
+            **common.conv_initializers(kernel_initializer, x, kernel_size),
         )(x)
         if not inside:
             x = common.activation_layer(activation, name=f"{prefix}{i}_act")(x)
@@ -143,14 +142,13 @@ def deconv_stack(
         if not inside:
             x = common.activation_layer(kind, name=f"deconv{i}_act")(x)
     if output_conv:
-        fan_in = x.shape[-1] * kernel_size * kernel_size
         x = layers.Conv2D(
             channels,
             kernel_size,
             padding="same",
             activation=output_activation,
             name="output",
-            **common.weight_initializers(kernel_initializer, fan_in),
+            **common.conv_initializers(kernel_initializer, x, kernel_size),
         )(x)
     return x
 

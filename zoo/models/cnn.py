@@ -120,7 +120,7 @@ def build_cnn(
                 padding=p,
                 name=f"conv{i}",
                 kernel_regularizer=regularizer,
-                **common.weight_initializers(kernel_initializer, x.shape[-1] * k * k),
+                **common.conv_initializers(kernel_initializer, x, k),
             ),
             x,
             activation if act else None,

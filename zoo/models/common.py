@@ -96,6 +96,12 @@ def weight_initializers(kind: str, fan_in: int) -> dict:
     }
 
 
+def conv_initializers(kind: str, inputs, kernel_size: int) -> dict:
+    """``weight_initializers`` of a square ``kernel_size`` Conv2D applied to ``inputs``: its
+    fan_in is the inputs' channels times the kernel's area."""
+    return weight_initializers(kind, inputs.shape[-1] * kernel_size * kernel_size)
+
+
 def check_non_negative(name: str, value: float) -> float:
     if value < 0:
         raise ValueError(f"`{name}` must be >= 0. Received: {name}={value!r}")

@@ -180,6 +180,6 @@ def build_unet(
         3,
         padding="same",
         name="output",
-        **common.weight_initializers(kernel_initializer, x.shape[-1] * 3 * 3),
+        **common.conv_initializers(kernel_initializer, x, 3),
     )(x)
     return keras.Model(inputs if noise_input else latents, outputs, name=name)
