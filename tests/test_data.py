@@ -367,6 +367,29 @@ def test_feeds_keras_fit(data_dir):
     assert np.isfinite(history.history["loss"][0])
 
 
+def test_a_split_read_once_is_kept_for_the_next_load(data_dir, monkeypatch):
+    """The trials of a search load the same split again: it is read from disk once."""
+    first = _arrays(zoo.data.load("digits", "test", data_dir=data_dir))
+    reads = []
+    as_dataset = tfds.core.DatasetBuilder.as_dataset
+
+    def counted(self, *args, **kwargs):
+        reads.append(kwargs.get("split"))
+        return as_dataset(self, *args, **kwargs)
+
+    monkeypatch.setattr(tfds.core.DatasetBuilder, "as_dataset", counted)
+    again = _arrays(zoo.data.load("digits", "test", data_dir=data_dir))
+    assert reads == []
+    np.testing.assert_array_equal(again[0], first[0])
+    np.testing.assert_array_equal(again[1], first[1])
+    zoo.data.load("digits", "test", data_dir=data_dir, image_size=16)  # another read
+    zoo.data.load("digits", "test", data_dir=data_dir, cache=False)  # streamed
+    assert reads == ["test", "test"]
+    with tfds.testing.mock_data(num_examples=8):  # mock examples are made anew each load
+        zoo.data.load("digits", "test", data_dir=data_dir)
+    assert len(reads) == 3
+
+
 # Fashion-MNIST from the local raw files (Debian's dataset-fashion-mnist).
 
 

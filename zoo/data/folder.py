@@ -81,10 +81,12 @@ def load_folder(
     def finish(x, y):
         return scale(tf.cast(x, tf.float32)), y
 
-    ds = builder.as_dataset(split=split, as_supervised=True, shuffle_files=False)
-    ds = ds.map(resize, num_parallel_calls=tf.data.AUTOTUNE)
+    def examples():
+        ds = builder.as_dataset(split=split, as_supervised=True, shuffle_files=False)
+        return ds.map(resize, num_parallel_calls=tf.data.AUTOTUNE)
+
     return pipeline.batched(
-        ds,
+        examples,
         finish,
         f"split {split!r} of {root}",
         batch_size=batch_size,

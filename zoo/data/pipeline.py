@@ -5,9 +5,12 @@
 Images are read into memory once, as uint8 (after the class filter and resize), a
 quarter of float32's size. Each epoch then shuffles an index permutation and gathers
 its batches from memory, several at a time; augmentation (in 0..255) and
-normalization run on those chunks.
+normalization run on those chunks. The process keeps the last few splits it read
+(``READS_KEPT``), so the trials of a search and the experiments of a script read a
+split once.
 """
 
+from collections import OrderedDict
 from typing import NamedTuple
 
 import numpy as np
@@ -22,6 +25,11 @@ _SHUFFLE_BUFFER = 60_000
 READ_CHUNK = 8192  # examples read into memory at a time
 _CHUNK_BYTES = 8 << 20  # float32 images gathered and finished per tf.data call
 _STATS: dict = {}  # (name, split, image_size, classes, data_dir, mocked) -> (mean, std)
+# Splits read into memory, kept for the next load of the same split: a Fashion-MNIST
+# train split takes seconds to decode, once per trial of a search without this. The
+# last READS_KEPT are kept (a train, val and test split of two datasets).
+READS_KEPT = 6
+_READS: OrderedDict = OrderedDict()  # (name, data_dir, split, image_size, classes) -> arrays
 
 
 def load(
@@ -108,7 +116,10 @@ def load(
 
     train_split = sources.tfds_split(name, "train", splits)
     builder = sources.prepared_builder(name, data_dir=data_dir, raw_dir=raw_dir, download=download)
-    ds = _examples(builder, sources.tfds_split(name, split, splits), size, ids, spec.image_shape)
+    tfds_split = sources.tfds_split(name, split, splits)
+    read_key = None
+    if cache and not sources.is_mocked():  # mock data differs from one load to the next
+        read_key = (builder.name, str(builder.data_dir), tfds_split, size, ids)
     scale = _normalizer(
         normalize,
         mean,
@@ -131,7 +142,7 @@ def load(
         return scale(aug.apply(x, augmenters)), y
 
     return batched(
-        ds,
+        lambda: _examples(builder, tfds_split, size, ids, spec.image_shape),
         finish,
         f"split {split!r} of '{name}'",
         batch_size=batch_size,
@@ -140,6 +151,7 @@ def load(
         cache=cache,
         drop_remainder=drop_remainder,
         balancing=balancing,
+        read_key=read_key,
         verbose=verbose,
     )
 
@@ -163,21 +175,24 @@ def batched(
     cache,
     drop_remainder,
     balancing=None,
+    read_key=None,
     verbose="auto",
 ) -> tf.data.Dataset:
-    """``(uint8 image, label)`` examples as batches through ``finish(x, y)``.
+    """The ``(uint8 image, label)`` examples of the dataset that ``examples()`` makes,
+    as batches through ``finish(x, y)``.
 
-    With ``cache`` they are read into memory now (a bar unless ``verbose`` is 0) and
-    each epoch gathers its batches (``_in_memory_batches``); without, they stream
-    through a shuffle buffer. ``balancing`` (a ``Balancing``, needs ``cache``) adds its
-    copies once, after the read. ``what`` names them in errors and above the bar.
+    With ``cache`` they are read into memory now (a bar unless ``verbose`` is 0), or
+    taken from the read kept under ``read_key`` (``_READS``), and each epoch gathers its
+    batches (``_in_memory_batches``); without, they stream through a shuffle buffer.
+    ``balancing`` (a ``Balancing``, needs ``cache``) adds its copies once, after the
+    read. ``what`` names them in errors and above the bar.
     """
     # Seeded, one batch or chunk is finished at a time, in order: Keras's augmentation
     # layers draw from a seed generator each call, and parallel calls would take its
     # draws in a different order on every run.
     calls = tf.data.AUTOTUNE if seed is None else None
     if cache:
-        images, labels = _read_all(examples, what, verbose)
+        images, labels = _read_all(examples, what, verbose, read_key)
         if balancing is not None:
             images, labels = _with_balancing_copies(images, labels, balancing, what, verbose)
         ds = _in_memory_batches(
@@ -191,7 +206,7 @@ def batched(
             calls=calls,
         )
     else:
-        ds = examples
+        ds = examples()
         if shuffle:
             ds = ds.shuffle(_SHUFFLE_BUFFER, seed=seed, reshuffle_each_iteration=True)
         ds = ds.batch(batch_size, drop_remainder, num_parallel_calls=tf.data.AUTOTUNE)
@@ -357,16 +372,25 @@ def _train_stats(builder, split, size, class_ids, sharpen, verbose):
     return _STATS[key]
 
 
-def _read_all(ds, what, verbose):
-    """The (images, labels) of ``ds`` as two tensors, read once; a bar when that takes
-    more than one chunk (a read of one chunk is over in a moment)."""
-    batches = ds.batch(READ_CHUNK)
+def _read_all(examples, what, verbose, key=None):
+    """The (images, labels) of the dataset ``examples()`` makes, as two tensors: read
+    now, with a bar when that takes more than one chunk (a read of one chunk is over in
+    a moment), or kept from an earlier read under ``key`` (None: not kept)."""
+    if key in _READS:
+        _READS.move_to_end(key)
+        return _READS[key]
+    batches = examples().batch(READ_CHUNK)
     total = count(batches)
     title = f"Reading {what} into memory"
     parts = list(progress(batches, total, verbose=0 if total == 1 else verbose, title=title))
     if not parts:
         raise ValueError(f"The {what} has no examples (after any class filter).")
-    return tuple(tf.concat(column, axis=0) for column in zip(*parts))
+    read = tuple(tf.concat(column, axis=0) for column in zip(*parts))
+    if key is not None:
+        _READS[key] = read
+        while len(_READS) > READS_KEPT:
+            _READS.popitem(last=False)
+    return read
 
 
 def _copies_to_balance(labels, num_classes) -> np.ndarray:
