@@ -12,6 +12,7 @@ KERASTUNER_ORACLE_PORT and KERASTUNER_TUNER_ID (``chief`` for one of them, ``wor
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import os
 import shutil
@@ -92,6 +93,10 @@ def _directory(args) -> str:
 def _run(args) -> int:
     from tuning import search, spaces
 
+    # KerasTuner collects garbage before every trial, and Keras's clear_session again; a
+    # full collection walks every object alive, the backends' modules among them. Frozen,
+    # what the imports made is left out of those collections.
+    gc.freeze()
     space = spaces.get(args.space)
     search.check_tuner(args.tuner)
     options = {}
