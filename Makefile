@@ -29,6 +29,8 @@ lint: $(VENV)/.installed
 # a few steps), after the XLA flags the zoo itself would set (zoo/backend.py, run alone:
 # never over a user's XLA_FLAGS; JAX processes that the TensorFlow suite starts get them
 # too, tests/conftest.py). `make test TEST_XLA_FLAGS=` tests with the zoo's flags alone.
+# TensorFlow's ops run on one thread in each suite (TF_NUM_INTRAOP_THREADS), so that its
+# suite does not contend with the JAX one for the cores (docs/testing.md).
 TEST_XLA_FLAGS ?= --xla_backend_optimization_level=0
 ZOO_XLA_FLAGS = import os, runpy; runpy.run_path("zoo/backend.py")["configure_xla_cpu"](); \
 	print(os.environ.get("XLA_FLAGS", ""))
@@ -37,8 +39,9 @@ test: lint
 	@export ZOO_TEST_JAX_XLA_FLAGS="$$($(BIN)/python -c '$(ZOO_XLA_FLAGS)') $(TEST_XLA_FLAGS)"; \
 	for backend in $(BACKENDS); do \
 		(if [ $$backend = jax ]; then export XLA_FLAGS="$$ZOO_TEST_JAX_XLA_FLAGS"; fi; \
-		KERAS_BACKEND=$$backend $(BIN)/python -m pytest -q -p no:cacheprovider --durations=15 \
-			-m "$(MARKERS)" >.test-$$backend.log 2>&1; echo $$? >.test-$$backend.status) & \
+		KERAS_BACKEND=$$backend TF_NUM_INTRAOP_THREADS=1 $(BIN)/python -m pytest -q \
+			-p no:cacheprovider --durations=15 -m "$(MARKERS)" >.test-$$backend.log 2>&1; \
+			echo $$? >.test-$$backend.status) & \
 	done; wait; failed=0; \
 	for backend in $(BACKENDS); do \
 		echo "== tests on the $$backend backend"; cat .test-$$backend.log; \

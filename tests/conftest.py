@@ -12,6 +12,7 @@ own, preparing a dataset with tf.data) runs in one backend's suite (``runs_on``,
 """
 
 import atexit
+import gc
 import os
 import shutil
 import tempfile
@@ -28,6 +29,22 @@ import keras  # noqa: E402
 import pytest  # noqa: E402
 
 import zoo
+
+# A full garbage collection walks every object alive, and a test session keeps many: the
+# backends' modules, and what the earlier tests left. Frozen, the objects alive before a
+# module's tests are left out of the collections during them, the explicit ones of
+# Keras's clear_session and KerasTuner's trials among them; and Python's own full
+# collections come rarer (cycles are still collected young), as the session's objects
+# keep adding to the count that starts one.
+gc.freeze()
+gc.set_threshold(700, 10, 10_000)  # Python's default is (700, 10, 10)
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _freeze_what_earlier_modules_left():
+    gc.collect()
+    gc.freeze()
+
 
 BACKENDS = ("tensorflow", "jax")
 

@@ -183,7 +183,7 @@ def test_a_users_tensorflow_log_level_is_kept(monkeypatch):
 
 
 @pytest.mark.integration
-@runs_on("tensorflow")  # a process of its own: TensorFlow starts on every backend
+@runs_on("jax")  # a process of its own, in the suite that ends first: TF starts on every backend
 def test_import_hides_tensorflows_start_up_notes():
     env = {k: v for k, v in os.environ.items() if k != "TF_CPP_MIN_LOG_LEVEL"}
     script = "import os, zoo; print(os.environ['TF_CPP_MIN_LOG_LEVEL'])"
