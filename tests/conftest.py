@@ -36,12 +36,13 @@ import zoo
 # Keras's clear_session and KerasTuner's trials among them; and Python's own full
 # collections come rarer (cycles are still collected young), as the session's objects
 # keep adding to the count that starts one.
-gc.freeze()
 gc.set_threshold(700, 10, 10_000)  # Python's default is (700, 10, 10)
 
 
 @pytest.fixture(scope="module", autouse=True)
 def _freeze_what_earlier_modules_left():
+    """Before the first module, what the imports made; before each later one, also what
+    the earlier modules' tests left alive."""
     gc.collect()
     gc.freeze()
 
